@@ -1,0 +1,88 @@
+package collect
+
+import (
+	"path"
+	"strings"
+)
+
+// claim says whether the walk reads a file: not at all, to keep its text,
+// or to keep its text only when it contains one of the sniff markers.
+type claim int
+
+const (
+	none claim = iota
+	keep
+	sniff
+)
+
+// sniffMarkers recognise the manifests that can sit in any YAML file of a
+// repository: Backstage templates and catalog entries, Argo CD
+// applications, Tekton resources, Kyverno and Gatekeeper policies.
+var sniffMarkers = []string{"backstage.io", "argoproj.io/", "tekton.dev/", "kyverno.io/", "ConstraintTemplate"}
+
+func sniffed(text string) bool {
+	for _, m := range sniffMarkers {
+		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// claimed says whether the walk must read the file at p (a slash-separated
+// path relative to the root) for some check. It is called for every file,
+// so it looks at the path only and is cheap. File names match
+// case-insensitively (SPEC §3).
+func claimed(p string) claim {
+	lp := strings.ToLower(p)
+	dir, base := path.Split(lp)
+	dir = strings.TrimSuffix(dir, "/")
+	ext := path.Ext(base)
+	yaml := ext == ".yml" || ext == ".yaml"
+
+	switch base {
+	case "codeowners":
+		// Both forges' locations (SPEC §3, codeowners-present).
+		if dir == "" || dir == ".github" || dir == "docs" || dir == ".gitlab" {
+			return keep
+		}
+		return none
+	case "issue_template.md", "pull_request_template.md":
+		if dir == "" || dir == ".github" || dir == "docs" {
+			return keep
+		}
+		return none
+	case "catalog-info.yaml", "catalog-info.yml", "package.json", "pyproject.toml", "cargo.toml", "composer.json",
+		"jenkinsfile", "dinghyfile", "azure-pipelines.yml", "azure-pipelines.yaml",
+		"action.yml", "action.yaml", "dockerfile", "containerfile", "template.yaml", "template.yml", "policy.yaml", "policy.yml":
+		return keep
+	case ".copier-answers.yml", ".copier-answers.yaml", ".cruft.json", ".gitlab-ci.yml", ".gitlab-ci.yaml",
+		"bitbucket-pipelines.yml", ".drone.yml", ".woodpecker.yml", ".travis.yml", ".ssdf.yaml", ".ssdf.yml":
+		if dir == "" {
+			return keep
+		}
+		return none
+	}
+	switch {
+	case strings.HasPrefix(base, "jenkinsfile.") || strings.HasSuffix(base, ".jenkinsfile"),
+		strings.HasPrefix(base, "dockerfile.") || strings.HasSuffix(base, ".dockerfile"),
+		strings.HasPrefix(base, "containerfile.") || strings.HasSuffix(base, ".containerfile"):
+		return keep
+	case yaml && (dir == ".github/workflows" || dir == ".tekton" || dir == ".circleci" || dir == ".buildkite" ||
+		dir == ".woodpecker" || dir == ".azure-pipelines" || strings.HasPrefix(dir, ".gitlab/ci")):
+		return keep
+	case dir == ".github/issue_template" && (yaml || ext == ".md"):
+		return keep
+	case ext == ".md" && (dir == ".gitlab/issue_templates" || dir == ".gitlab/merge_request_templates" ||
+		dir == "pull_request_template" || dir == ".github/pull_request_template" || dir == "docs/pull_request_template"):
+		return keep
+	case strings.HasSuffix(base, ".gitlab-ci.yml") || strings.HasSuffix(base, ".gitlab-ci.yaml"):
+		return keep
+	case yaml:
+		// Kubernetes-style manifests anywhere: Backstage templates,
+		// Argo CD applications, Kyverno and Gatekeeper policies. They are
+		// recognised by content, which the checks parse.
+		return sniff
+	}
+	return none
+}

@@ -1,0 +1,203 @@
+// Package scan is the `ssdf scan` command.
+package scan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/collect"
+	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
+	"github.com/ssdf-dev/ssdf/internal/cli/render"
+	"github.com/ssdf-dev/ssdf/policy"
+	scanlib "github.com/ssdf-dev/ssdf/scan"
+	"github.com/ssdf-dev/ssdf/snapshot"
+)
+
+// Options are the parsed flags of `ssdf scan`.
+type Options struct {
+	Target   string
+	Format   string
+	Output   string
+	Policy   string
+	Forge    string
+	ForgeURL string
+	FailOn   string
+	Checks   []string
+	Raw      bool
+	FromRaw  string
+	MaxSize  int64
+	MaxFiles int
+}
+
+// NewCmd returns the command; runF replaces the run function in tests
+// that only look at the parsed options.
+func NewCmd(env *clienv.Env, runF func(context.Context, *Options) error) *cobra.Command {
+	o := &Options{}
+	cmd := &cobra.Command{
+		Use:   "scan [PATH]",
+		Short: "Scan a checkout and report on the SSDF PO tasks",
+		Long: `Scan a repository checkout (default: the current directory) and report, check by
+check and task by task, whether the NIST SSDF "Prepare the Organization" practices are in
+place. The scan is offline: it reads the files and the git history, and says "unknown"
+where only the forge could tell.
+
+Exit codes: 0 no required check failed; 1 a required check failed (or, with
+--fail-on unknown, was unknown); 2 usage or policy error; 3 the target could not be read.`,
+		Example: `  ssdf scan
+  ssdf scan ../widget --format sarif --output ssdf.sarif
+  ssdf scan --checks codeowners-present,codeowners-coverage --format json
+  ssdf scan --raw > snapshot.json && ssdf scan --from-raw snapshot.json --format markdown`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Target = "."
+			if len(args) == 1 {
+				o.Target = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return Run(cmd.Context(), env, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Format, "format", "f", "", "output format: "+strings.Join(render.Formats, ", ")+" (default text on a terminal, else json)")
+	f.StringVarP(&o.Output, "output", "o", "", "write the output to this file instead of standard output")
+	f.StringVar(&o.Policy, "policy", "", "policy file (default: .ssdf.yaml at the scanned root, else the embedded default)")
+	f.StringVar(&o.Forge, "forge", "", "the forge of the repository: github or gitlab (default: from the origin remote, else guessed)")
+	f.StringVar(&o.ForgeURL, "forge-url", "", "base URL of a self-hosted forge (GitHub Enterprise Server, self-managed GitLab)")
+	f.StringVar(&o.FailOn, "fail-on", "fail", "exit 1 on a required check that is: fail, or unknown (fail or unknown)")
+	f.StringSliceVar(&o.Checks, "checks", nil, "run only these checks (comma-separated IDs)")
+	f.BoolVar(&o.Raw, "raw", false, "print the collected snapshot (raw facts, JSON) instead of the report")
+	f.StringVar(&o.FromRaw, "from-raw", "", "evaluate a snapshot saved with --raw instead of collecting")
+	f.Int64Var(&o.MaxSize, "max-file-size", collect.DefaultLimits.MaxFileSize, "largest file read, in bytes; larger ones are recorded as skipped")
+	f.IntVar(&o.MaxFiles, "max-files", collect.DefaultLimits.MaxFiles, "stop walking after this many entries")
+	return cmd
+}
+
+// Run runs the scan.
+func Run(ctx context.Context, env *clienv.Env, o *Options) error {
+	checks, err := selectChecks(env.Checks, o.Checks)
+	if err != nil {
+		return err
+	}
+	if o.Forge != "" && o.Forge != collect.GitHub && o.Forge != collect.GitLab {
+		return clienv.Usage("--forge %q: want github or gitlab", o.Forge)
+	}
+	if o.FailOn != "fail" && o.FailOn != "unknown" {
+		return clienv.Usage("--fail-on %q: want fail or unknown", o.FailOn)
+	}
+	format := o.Format
+	if format == "" {
+		format = "json"
+		if env.OutIsTerminal && o.Output == "" {
+			format = "text"
+		}
+	}
+	if err := render.Valid(format); err != nil {
+		return clienv.Usage("--format: %v", err)
+	}
+	if o.Raw && o.FromRaw != "" {
+		return clienv.Usage("--raw and --from-raw cannot be used together")
+	}
+
+	var snap *snapshot.Snapshot
+	var pol *policy.Policy
+	if o.FromRaw != "" {
+		snap, pol, err = loadRaw(o)
+	} else {
+		dir := o.Target
+		if !filepath.IsAbs(dir) && env.Dir != "" {
+			dir = filepath.Join(env.Dir, dir)
+		}
+		snap, pol, err = scanlib.Collect(ctx, dir, scanlib.Options{
+			PolicyPath: o.Policy, Forge: o.Forge, ForgeURL: o.ForgeURL,
+			Limits: collect.Limits{MaxFileSize: o.MaxSize, MaxFiles: o.MaxFiles},
+			GitEnv: env.Environ, Path: o.Target,
+		})
+	}
+	if err != nil {
+		return classify(err)
+	}
+	if o.Raw {
+		return env.WriteOutput(o.Output, func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			enc.SetEscapeHTML(false)
+			return enc.Encode(snap)
+		})
+	}
+	rep := scanlib.Evaluate(ctx, snap, pol, checks, env.Now(), env.Version)
+	if err := env.WriteOutput(o.Output, func(w io.Writer) error {
+		return render.Write(w, rep, format, env.Color() && o.Output == "", env.Checks)
+	}); err != nil {
+		return err
+	}
+	if rep.Failed(o.FailOn == "unknown") {
+		return &clienv.ExitError{Code: clienv.ExitFailed}
+	}
+	return nil
+}
+
+func loadRaw(o *Options) (*snapshot.Snapshot, *policy.Policy, error) {
+	f, err := os.Open(o.FromRaw)
+	if err != nil {
+		return nil, nil, clienv.Usage("--from-raw: %v", err)
+	}
+	defer f.Close()
+	var snap snapshot.Snapshot
+	if err := json.NewDecoder(f).Decode(&snap); err != nil {
+		return nil, nil, clienv.Usage("--from-raw %s: %v", o.FromRaw, err)
+	}
+	if snap.Schema != snapshot.Schema {
+		return nil, nil, clienv.Usage("--from-raw %s: schema %q, want %q", o.FromRaw, snap.Schema, snapshot.Schema)
+	}
+	if o.Policy != "" {
+		b, err := os.ReadFile(o.Policy)
+		if err != nil {
+			return nil, nil, &policy.Error{File: o.Policy, Msg: err.Error()}
+		}
+		snap.Policy = &snapshot.PolicyRef{Source: o.Policy, Digest: policy.Digest(b), Raw: string(b)}
+	}
+	pol, err := scanlib.PolicyOf(&snap)
+	return &snap, pol, err
+}
+
+// classify maps an error to its exit code.
+func classify(err error) error {
+	var pe *policy.Error
+	switch {
+	case errors.As(err, &pe):
+		return &clienv.ExitError{Code: clienv.ExitUsage, Err: fmt.Errorf("policy: %w", err)}
+	case errors.Is(err, scanlib.ErrTarget):
+		return &clienv.ExitError{Code: clienv.ExitTarget, Err: err}
+	}
+	return err
+}
+
+func selectChecks(all []*check.Check, ids []string) ([]*check.Check, error) {
+	if len(ids) == 0 {
+		return all, nil
+	}
+	var out []*check.Check
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		i := slices.IndexFunc(all, func(c *check.Check) bool { return c.ID == id })
+		if i < 0 {
+			return nil, clienv.Usage("--checks: unknown check %q (see `ssdf checks`)", id)
+		}
+		if !slices.Contains(out, all[i]) {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
+}
