@@ -6,7 +6,18 @@ package checks
 
 import (
 	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/checks/audit-exceptions-tracked"
+	"github.com/ssdf-dev/ssdf/checks/audit-tracker"
+	"github.com/ssdf-dev/ssdf/checks/criteria-issue-templates"
+	"github.com/ssdf-dev/ssdf/checks/criteria-policy-defined"
+	"github.com/ssdf-dev/ssdf/checks/criteria-security-dod"
 )
 
 // List is every implemented check, sorted by ID.
-var List = []*check.Check{}
+var List = []*check.Check{
+	auditexceptionstracked.Check,
+	audittracker.Check,
+	criteriaissuetemplates.Check,
+	criteriapolicydefined.Check,
+	criteriasecuritydod.Check,
+}

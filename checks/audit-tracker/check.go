@@ -1,0 +1,402 @@
+// Package audittracker implements the check audit-tracker (PO.3.3): an
+// issue tracker is the designated system of record.
+package audittracker
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/policy"
+)
+
+// Check is audit-tracker.
+var Check = &check.Check{
+	ID:      "audit-tracker",
+	Title:   "An issue tracker is the designated system of record",
+	Tasks:   []string{"PO.3.3"},
+	Sources: []check.Source{check.Files, check.Forge, check.Policy},
+	Doc: `An issue tracker is designated as the system of record for the work, its approvals and its exceptions.
+
+The evidence, in this order:
+
+1. The policy names one: ` + "`tracker:`" + ` with a ` + "`kind`" + ` of ` + "`github`, `gitlab`, `bugzilla`, `redmine`, `mantis`" + ` or ` + "`trac`" + `.
+2. Package metadata names one. Every manifest outside the exclusions is read, the root's first, then by depth and path:
+   - ` + "`package.json`" + ` — ` + "`bugs`" + `, a URL string or an object with a ` + "`url`" + ` (an object with only an ` + "`email`" + ` names a mailbox, not a tracker);
+   - ` + "`pyproject.toml`" + ` — a ` + "`[project.urls]`" + ` entry (or Poetry's ` + "`[tool.poetry.urls]`" + `, which becomes the same metadata) whose label, normalised as PEP 753 does (lower case, spaces and punctuation removed), is ` + "`issues`, `issue`, `issuetracker`, `bugs`, `bug`, `bugtracker`, `bugreports`, `bugreport`" + ` or ` + "`tracker`" + ` — so "Issues", "Bug Tracker", "Bug Reports", "issue-tracker" all count;
+   - ` + "`Cargo.toml`" + ` — Cargo has no tracker key. A ` + "`[package.metadata]`" + ` entry (or one table below it) with one of the labels above counts first; otherwise ` + "`repository`" + ` of ` + "`[package]`" + ` or ` + "`[workspace.package]`" + ` when it is a github.com or gitlab.com project, whose issue tracker it then designates (` + "`…/issues`" + `, ` + "`…/-/issues`" + `) — the inference npm makes when it fills ` + "`bugs`" + ` in from ` + "`repository`" + `;
+   - ` + "`composer.json`" + ` — ` + "`support.issues`" + `.
+   Values must be http(s) URLs.
+3. The forge has issues enabled (forge part).
+
+**pass** — the policy or package metadata names a tracker. Details: ` + "`tracker`" + ` — ` + "`kind`" + ` (one of the policy's kinds, inferred from the URL for package metadata, ` + "`other`" + ` when it is none of them), ` + "`url`" + `, ` + "`project`" + `, ` + "`source`" + ` (the file) and ` + "`key`" + `.
+
+**unknown** — neither names one and the forge was not read ("no evidence in the files; forge not consulted"); also when a manifest could not be read or parsed, or the walk was cut short.
+
+**fail** — neither names one and the forge, when read, does not show issues enabled.
+
+Manifests that name something unusable (an e-mail address, a relative path) are reported as findings.`,
+	Remediation: "Name the tracker that is your system of record in the ssdf policy, for example `tracker: {kind: github}` or `tracker: {kind: redmine, url: https://redmine.example.org, project: widget}`, and keep issues enabled on the forge when the forge is the tracker. Package metadata helps users find it too: `bugs` in `package.json`, an `Issues` entry in `[project.urls]` of `pyproject.toml`, `support.issues` in `composer.json`.",
+	Run:         run,
+}
+
+// Tracker is the designated tracker and where it was named.
+type Tracker struct {
+	Kind    string `json:"kind"`
+	URL     string `json:"url,omitempty"`
+	Project string `json:"project,omitempty"`
+	Source  string `json:"source"`
+	Key     string `json:"key,omitempty"`
+}
+
+type details struct {
+	Tracker Tracker `json:"tracker"`
+}
+
+// trackerLabels are the normalised labels (PEP 753) that name an issue
+// tracker.
+var trackerLabels = []string{"issues", "issue", "issuetracker", "bugs", "bug", "bugtracker", "bugreports", "bugreport", "tracker"}
+
+func run(p *check.Pass) check.Result {
+	if t := p.Policy.Tracker; t != nil && slices.Contains(policy.TrackerKinds, t.Kind) {
+		tr := Tracker{Kind: t.Kind, URL: t.URL, Project: t.Project, Source: policySource(p), Key: "tracker"}
+		where := t.Kind
+		if t.URL != "" {
+			where += " at " + t.URL
+		}
+		if t.Project != "" {
+			where += ", project " + t.Project
+		}
+		return check.Result{
+			Status:  check.Passed,
+			Reason:  fmt.Sprintf("the policy (%s) names the tracker: %s", tr.Source, where),
+			Details: details{Tracker: tr},
+		}
+	}
+
+	tree := p.Snapshot.Tree
+	var manifests []string
+	for f := range tree.Contents {
+		switch strings.ToLower(path.Base(f)) {
+		case "package.json", "pyproject.toml", "cargo.toml", "composer.json":
+			manifests = append(manifests, f)
+		}
+	}
+	slices.SortFunc(manifests, func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), cmp.Compare(a, b))
+	})
+
+	var findings []check.Finding
+	var unread []string
+	for _, f := range manifests {
+		c := tree.Contents[f]
+		if c.Skipped != "" {
+			unread = append(unread, f)
+			findings = append(findings, check.Finding{Path: f, Message: "not read (" + c.Skipped + "), so it could not be checked for a tracker"})
+			continue
+		}
+		tr, problems, err := fromManifest(f, c.Text)
+		if err != nil {
+			unread = append(unread, f)
+			findings = append(findings, check.Finding{Path: f, Message: "could not be parsed, so it could not be checked for a tracker: " + err.Error()})
+			continue
+		}
+		for _, m := range problems {
+			findings = append(findings, check.Finding{Path: f, Message: m})
+		}
+		if tr != nil {
+			return check.Result{
+				Status:  check.Passed,
+				Reason:  fmt.Sprintf("%s names the issue tracker %s (%s)", f, tr.URL, tr.Key),
+				Details: details{Tracker: *tr},
+			}
+		}
+	}
+
+	var r check.Result
+	switch {
+	case tree.Truncated:
+		r = check.Resultf(check.Unknown, "neither the policy nor the package metadata found names a tracker, but the walk of the repository was cut short (%s)", tree.Error)
+	case len(unread) > 0:
+		r = check.Resultf(check.Unknown, "neither the policy nor the package metadata read names a tracker, and %s could not be read", strings.Join(unread, ", "))
+	default:
+		r = check.NoFileEvidence(p, "no tracker is designated: the policy names none, no package metadata names one, and the forge does not show issues enabled")
+	}
+	r.Findings = findings
+	return r
+}
+
+func policySource(p *check.Pass) string {
+	if p.Snapshot.Policy != nil && p.Snapshot.Policy.Source != "" {
+		return p.Snapshot.Policy.Source
+	}
+	return ".ssdf.yaml"
+}
+
+// fromManifest reads the tracker a manifest names, if any. problems are
+// values that look like a tracker but cannot be used; err means the file
+// could not be parsed.
+func fromManifest(file, text string) (tr *Tracker, problems []string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			tr, problems, err = nil, nil, fmt.Errorf("the parser failed: %v", r)
+		}
+	}()
+	switch strings.ToLower(path.Base(file)) {
+	case "package.json":
+		return packageJSON(file, text)
+	case "composer.json":
+		return composerJSON(file, text)
+	case "pyproject.toml":
+		return pyproject(file, text)
+	case "cargo.toml":
+		return cargo(file, text)
+	}
+	return nil, nil, nil
+}
+
+func packageJSON(file, text string) (*Tracker, []string, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(text), &m); err != nil {
+		return nil, nil, err
+	}
+	bugs := m["bugs"]
+	if len(bugs) == 0 || string(bugs) == "null" {
+		return nil, nil, nil
+	}
+	var s string
+	if json.Unmarshal(bugs, &s) == nil {
+		return named(file, "bugs", s)
+	}
+	var o struct {
+		URL   string `json:"url"`
+		Email string `json:"email"`
+	}
+	if err := json.Unmarshal(bugs, &o); err != nil {
+		return nil, []string{"bugs is neither a URL string nor an object with a url"}, nil
+	}
+	if o.URL == "" {
+		if o.Email != "" {
+			return nil, []string{"bugs names only an e-mail address, not a tracker"}, nil
+		}
+		return nil, nil, nil
+	}
+	return named(file, "bugs.url", o.URL)
+}
+
+func composerJSON(file, text string) (*Tracker, []string, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(text), &m); err != nil {
+		return nil, nil, err
+	}
+	if len(m["support"]) == 0 {
+		return nil, nil, nil
+	}
+	var support map[string]json.RawMessage
+	if err := json.Unmarshal(m["support"], &support); err != nil {
+		return nil, []string{"support is not an object"}, nil
+	}
+	raw, ok := support["issues"]
+	if !ok {
+		return nil, nil, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, []string{"support.issues is not a string"}, nil
+	}
+	return named(file, "support.issues", s)
+}
+
+func pyproject(file, text string) (*Tracker, []string, error) {
+	var m map[string]any
+	if err := toml.Unmarshal([]byte(text), &m); err != nil {
+		return nil, nil, err
+	}
+	var problems []string
+	for _, table := range [][]string{{"project", "urls"}, {"tool", "poetry", "urls"}} {
+		urls, _ := dig(m, table...).(map[string]any)
+		for _, label := range sortedKeys(urls) {
+			if !slices.Contains(trackerLabels, normalise(label)) {
+				continue
+			}
+			s, ok := urls[label].(string)
+			if !ok {
+				problems = append(problems, fmt.Sprintf("[%s] %q is not a string", strings.Join(table, "."), label))
+				continue
+			}
+			tr, p, _ := named(file, fmt.Sprintf("[%s] %s", strings.Join(table, "."), label), s)
+			problems = append(problems, p...)
+			if tr != nil {
+				return tr, problems, nil
+			}
+		}
+	}
+	return nil, problems, nil
+}
+
+func cargo(file, text string) (*Tracker, []string, error) {
+	var m map[string]any
+	if err := toml.Unmarshal([]byte(text), &m); err != nil {
+		return nil, nil, err
+	}
+	var problems []string
+	// An explicit tracker entry under [package.metadata], or one table below.
+	meta, _ := dig(m, "package", "metadata").(map[string]any)
+	tables := []string{""}
+	for _, k := range sortedKeys(meta) {
+		if _, ok := meta[k].(map[string]any); ok {
+			tables = append(tables, k)
+		}
+	}
+	for _, t := range tables {
+		tbl, where := meta, "[package.metadata]"
+		if t != "" {
+			tbl, _ = meta[t].(map[string]any)
+			where = "[package.metadata." + t + "]"
+		}
+		for _, k := range sortedKeys(tbl) {
+			s, ok := tbl[k].(string)
+			if !ok || !slices.Contains(trackerLabels, normalise(k)) {
+				continue
+			}
+			tr, p, _ := named(file, where+" "+k, s)
+			problems = append(problems, p...)
+			if tr != nil {
+				return tr, problems, nil
+			}
+		}
+	}
+	// The issue tracker of the forge project that repository names.
+	for _, t := range [][]string{{"package"}, {"workspace", "package"}} {
+		repo, ok := dig(m, append(t, "repository")...).(string)
+		if !ok {
+			continue
+		}
+		if tr := forgeTracker(repo); tr != nil {
+			tr.Source, tr.Key = file, "["+strings.Join(t, ".")+"] repository"
+			return tr, problems, nil
+		}
+	}
+	return nil, problems, nil
+}
+
+// forgeTracker returns the issue tracker of a github.com or gitlab.com
+// project URL, or nil.
+func forgeTracker(repo string) *Tracker {
+	u, err := url.Parse(strings.TrimSpace(repo))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil
+	}
+	segs := strings.FieldsFunc(strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), ".git"), func(r rune) bool { return r == '/' })
+	switch strings.ToLower(strings.TrimPrefix(u.Hostname(), "www.")) {
+	case "github.com":
+		if len(segs) < 2 {
+			return nil
+		}
+		return &Tracker{Kind: "github", URL: "https://github.com/" + segs[0] + "/" + strings.TrimSuffix(segs[1], ".git") + "/issues"}
+	case "gitlab.com":
+		if i := slices.Index(segs, "-"); i >= 0 {
+			segs = segs[:i]
+		}
+		if len(segs) < 2 {
+			return nil
+		}
+		return &Tracker{Kind: "gitlab", URL: "https://gitlab.com/" + strings.Join(segs, "/") + "/-/issues"}
+	}
+	return nil
+}
+
+// named checks that value is a usable tracker URL.
+func named(file, key, value string) (*Tracker, []string, error) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil, nil, nil
+	}
+	u, err := url.Parse(value)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		what := "not an http(s) URL"
+		if strings.Contains(value, "@") && !strings.Contains(value, "/") {
+			what = "an e-mail address, not a tracker"
+		}
+		return nil, []string{fmt.Sprintf("%s is %s: %q", key, what, clip(value))}, nil
+	}
+	return &Tracker{Kind: kindOf(u), URL: value, Source: file, Key: key}, nil, nil
+}
+
+// kindOf infers the tracker kind from its URL.
+func kindOf(u *url.URL) string {
+	host := strings.ToLower(u.Hostname())
+	p := strings.ToLower(u.Path)
+	labels := strings.Split(host, ".")
+	segs := strings.Split(p, "/")
+	switch {
+	case host == "github.com" || host == "www.github.com":
+		return "github"
+	case host == "gitlab.com" || labels[0] == "gitlab" || strings.Contains(p, "/-/issues"):
+		return "gitlab"
+	case strings.Contains(host, "bugzilla") || slices.Contains(segs, "bugzilla") ||
+		strings.HasSuffix(p, "show_bug.cgi") || strings.HasSuffix(p, "enter_bug.cgi") || strings.HasSuffix(p, "buglist.cgi"):
+		return "bugzilla"
+	case strings.Contains(host, "redmine") || slices.Contains(segs, "redmine"):
+		return "redmine"
+	case strings.Contains(host, "mantis") || slices.Contains(segs, "mantis") || slices.Contains(segs, "mantisbt") ||
+		strings.HasSuffix(p, "view_all_bug_page.php") || strings.HasSuffix(p, "bug_report_page.php"):
+		return "mantis"
+	case slices.Contains(labels, "trac") || slices.Contains(segs, "trac"):
+		return "trac"
+	}
+	return "other"
+}
+
+// normalise applies PEP 753's label normalisation: lower case, only
+// letters and digits.
+func normalise(label string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(label) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func dig(m map[string]any, keys ...string) any {
+	var v any = m
+	for _, k := range keys {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = mm[k]
+	}
+	return v
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func clip(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	i := 80
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}

@@ -1,0 +1,121 @@
+package criteriaissuetemplates
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/check/checktest"
+	"github.com/ssdf-dev/ssdf/collect"
+	"github.com/ssdf-dev/ssdf/policy"
+	"github.com/ssdf-dev/ssdf/snapshot"
+)
+
+func TestCheck(t *testing.T) {
+	checktest.Run(t, Check)
+}
+
+func TestValidate(t *testing.T) {
+	if err := check.Validate([]*check.Check{Check}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A walk cut short proves nothing by the absence of templates, not even
+// with the forge read.
+func TestTruncatedWalk(t *testing.T) {
+	snap := &snapshot.Snapshot{
+		Target: snapshot.Target{Forge: "github"},
+		Tree:   snapshot.Tree{Truncated: true, Error: "walk stopped at the cap of 10 entries"},
+		Forge:  snapshot.Forge{Consulted: true},
+	}
+	out := check.Run(context.Background(), []*check.Check{Check}, snap, policy.Default(), checktest.DefaultNow)
+	if got := out[0].Result.Status; got != check.Unknown {
+		t.Fatalf("status = %s, want unknown (%s)", got, out[0].Result.Reason)
+	}
+}
+
+// TestCorpus puts every real-world template, alone, at its original path
+// in a repository and runs the check: issue templates pass without
+// findings (every real issue form parses), a chooser config alone fails,
+// change-request templates leave the question to the forge.
+func TestCorpus(t *testing.T) {
+	corpus := corpusDir(t)
+	f, err := os.Open(filepath.Join(corpus, "SOURCES.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	counts := map[check.Status]int{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) < 4 || cols[0] != "templates" {
+			continue
+		}
+		repo, orig := cols[1], cols[3]
+		name := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._+-", r) {
+				return r
+			}
+			return '_'
+		}, strings.ReplaceAll(repo+"/"+orig, "/", "__"))
+		b, err := os.ReadFile(filepath.Join(corpus, "templates", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap := collect.FS(context.Background(), fstest.MapFS{orig: {Data: b}}, collect.Options{Path: "."}, nil)
+		r := check.Run(context.Background(), []*check.Check{Check}, snap, policy.Default(), checktest.DefaultNow)[0].Result
+		counts[r.Status]++
+		base := strings.ToLower(filepath.Base(orig))
+		var want check.Status
+		switch {
+		case base == "config.yml" || base == "config.yaml":
+			want = check.Failed
+		case strings.Contains(strings.ToLower(orig), "issue_template"):
+			want = check.Passed
+		default:
+			want = check.Unknown // a change-request template
+		}
+		if r.Status != want {
+			t.Errorf("%s (%s): status = %s, want %s (%s)", repo, orig, r.Status, want, r.Reason)
+		}
+		if len(r.Findings) > 0 {
+			t.Errorf("%s (%s): unexpected findings %v", repo, orig, r.Findings)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// 19 issue templates (12 GitHub issue forms, 3 GitHub and 4 GitLab
+	// Markdown templates), 10 chooser configs, 10 change-request templates.
+	want := map[check.Status]int{check.Passed: 19, check.Failed: 10, check.Unknown: 10}
+	if diff := cmp.Diff(want, counts); diff != "" {
+		t.Errorf("corpus outcomes (-want +got):\n%s", diff)
+	}
+}
+
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		c := filepath.Join(dir, "shared", "corpus")
+		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
+			return c
+		}
+		if filepath.Dir(dir) == dir {
+			t.Fatal("shared/corpus not found above the package directory")
+		}
+		dir = filepath.Dir(dir)
+	}
+}
