@@ -69,7 +69,9 @@ func claimed(p string) claim {
 		strings.HasPrefix(base, "containerfile.") || strings.HasSuffix(base, ".containerfile"):
 		return keep
 	case yaml && (dir == ".github/workflows" || dir == ".tekton" || dir == ".circleci" || dir == ".buildkite" ||
-		dir == ".woodpecker" || dir == ".azure-pipelines" || strings.HasPrefix(dir, ".gitlab/ci")):
+		dir == ".woodpecker" || dir == ".azure-pipelines" || dir == ".gitlab" || strings.HasPrefix(dir, ".gitlab/")):
+		// Any YAML under .gitlab/: GitLab CI files included locally
+		// (`include: local: .gitlab/rules.yml`) live there, not only in .gitlab/ci/.
 		return keep
 	case dir == ".github/issue_template" && (yaml || ext == ".md"):
 		return keep

@@ -1,0 +1,122 @@
+// Package auditattestations implements the check audit-attestations
+// (PO.3.3): a pipeline publishes in-toto attestations.
+package auditattestations
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/pipeline"
+)
+
+// Check is audit-attestations.
+var Check = &check.Check{
+	ID:      "audit-attestations",
+	Title:   "Pipelines publish in-toto attestations",
+	Tasks:   []string{"PO.3.3"},
+	Sources: []check.Source{check.Files},
+	Doc: `A pipeline publishes in-toto attestations (provenance, scan results, test results), so that what was built, scanned and released leaves a signed audit trail.
+
+The recognisers are exhaustive (` + "`mechanism`" + ` in the details):
+
+- everything ` + "`build-provenance`" + ` recognises: ` + "`slsa-github-generator`" + ` (a job calling a slsa-framework/slsa-github-generator reusable workflow); ` + "`actions/attest-build-provenance`" + `, and ` + "`actions/attest`" + ` with an SLSA predicate type or in its default provenance mode (both reported as ` + "`goreleaser-attestations`" + ` in a job that runs GoReleaser); ` + "`cosign-attest-slsa`" + ` (` + "`cosign attest`" + ` with ` + "`--type`" + ` slsaprovenance* or an https://slsa.dev/provenance/ URI); ` + "`konflux`" + ` (a ` + "`.tekton/`" + ` PipelineRun labelled ` + "`appstudio.openshift.io/*`" + `, built and signed by Tekton Chains); ` + "`gitlab-artifacts-metadata`" + ` (GitLab ` + "`RUNNER_GENERATE_ARTIFACTS_METADATA: \"true\"`" + `); ` + "`witness`" + ` (` + "`witness run`" + `, witness-run-action); ` + "`npm-provenance`" + ` (` + "`npm publish --provenance`" + `, or ` + "`NPM_CONFIG_PROVENANCE=true`" + `); ` + "`docker-provenance-cosign`" + ` (docker/build-push-action with ` + "`provenance:`" + ` in a job that also runs ` + "`cosign sign`" + `);
+- ` + "`ssdf-attest`" + ` — ` + "`ssdf attest`" + `, ` + "`ssdf scan --attest`" + `, or the ssdf action asked to attest;
+- any other ` + "`actions/attest*`" + ` action (` + "`actions/attest`" + ` with another predicate, ` + "`actions/attest-sbom`" + `);
+- ` + "`cosign-attest`" + ` — any other ` + "`cosign attest`" + ` or ` + "`cosign attest-blob`" + `;
+- ` + "`in-toto-run`" + `;
+- ` + "`pypi-pep740`" + ` — PEP 740 attestations of pypa/gh-action-pypi-publish: on by default from v1.11 (the version is read from the tag, or from the version comment after a SHA; a release branch such as ` + "`release/v1`" + ` counts), unless ` + "`attestations: false`" + ` or the step publishes with a ` + "`password:`" + ` (attestations need Trusted Publishing).
+
+Only pipelines that run in this repository count: a reusable workflow or composite action of the repository counts when a workflow of the repository uses it, a Tekton Task when a run refers to it, a GitLab hidden job through the jobs that extend it.
+
+**pass** — an attestation is published. Details: ` + "`attestations`" + ` (up to 20 ` + "`{mechanism, path, line}`" + `) and ` + "`publishes`" + `.
+
+**not-applicable** — no pipeline builds or publishes an artifact. The list is exhaustive: ` + "`docker push`" + ` (and ` + "`docker buildx build --push`" + `), docker/build-push-action with ` + "`push:`" + `, ` + "`npm publish`" + ` (pnpm, yarn), PyPI publishing (pypa/gh-action-pypi-publish, ` + "`twine upload`" + `, ` + "`poetry`/`uv`/`flit`/`hatch`/`pdm publish`" + `), GoReleaser, ` + "`cargo publish`" + `, ` + "`mvn deploy`" + `, ` + "`gradle publish*`" + `, ` + "`dotnet nuget push`" + `, release uploads (` + "`gh`/`glab release upload`" + `, release actions with files), and Konflux PipelineRuns.
+
+**fail** — a pipeline builds or publishes an artifact and none publishes an attestation; one finding per publishing step.
+
+**unknown** — nothing is attested, and a pipeline file could not be read or parsed, or the walk was cut short.`,
+	Remediation: "Publish an in-toto attestation from the pipeline that releases: on GitHub add `actions/attest-build-provenance` (or call `slsa-framework/slsa-github-generator`) after the build, give the job `id-token: write` and `attestations: write`, and keep PyPI publishing on Trusted Publishing so that `pypa/gh-action-pypi-publish` attaches PEP 740 attestations; elsewhere run `cosign attest --type slsaprovenance1` or `witness run`, use `npm publish --provenance`, set `RUNNER_GENERATE_ARTIFACTS_METADATA: \"true\"` on GitLab, or build on Konflux. `ssdf scan --attest` records the scan itself as a signed in-toto statement.",
+	Run:         run,
+}
+
+// Item is one recognised attestation or publication.
+type Item struct {
+	Mechanism string `json:"mechanism"`
+	Path      string `json:"path"`
+	Line      int    `json:"line,omitempty"`
+}
+
+type details struct {
+	Attestations []Item `json:"attestations"`
+	Publishes    []Item `json:"publishes"`
+}
+
+const maxListed = 20
+
+func items(es []pipeline.Evidence) []Item {
+	out := []Item{}
+	for _, e := range es {
+		if len(out) == maxListed {
+			break
+		}
+		out = append(out, Item{Mechanism: e.Mechanism, Path: e.Path, Line: e.Line})
+	}
+	return out
+}
+
+func run(p *check.Pass) check.Result {
+	set := pipeline.Load(p)
+	att, pubs := set.Attestations(), set.Publishes()
+	d := details{Attestations: items(att), Publishes: items(pubs)}
+	if len(att) > 0 {
+		first := att[0]
+		return check.Result{Status: check.Passed, Details: d,
+			Reason: fmt.Sprintf("a pipeline publishes in-toto attestations (%s at %s, %d in all)", first.Mechanism, first.Loc(), len(att))}
+	}
+
+	problems := set.Problems()
+	tree := p.Snapshot.Tree
+	if tree.Truncated || len(problems) > 0 {
+		r := check.Result{Status: check.Unknown, Details: d}
+		what := "no pipeline was seen to build or publish an artifact"
+		if len(pubs) > 0 {
+			what = fmt.Sprintf("%d publishing steps and no in-toto attestation were found", len(pubs))
+		}
+		if tree.Truncated {
+			r.Reason = fmt.Sprintf("%s, but the walk of the repository was cut short (%s)", what, tree.Error)
+		} else {
+			r.Reason = fmt.Sprintf("%s, but %d pipeline files could not be read or parsed", what, len(problems))
+		}
+		for _, pr := range problems {
+			r.Findings = append(r.Findings, check.Finding{Path: pr.Path, Message: pr.Reason})
+		}
+		return r
+	}
+	if len(pubs) == 0 {
+		if len(set.Files) == 0 {
+			return check.Result{Status: check.NotApplicable, Details: d, Reason: "no pipeline builds or publishes an artifact: the repository has no pipeline definition"}
+		}
+		return check.Result{Status: check.NotApplicable, Details: d, Reason: "no pipeline builds or publishes an artifact"}
+	}
+	r := check.Result{Status: check.Failed, Details: d,
+		Reason: fmt.Sprintf("pipelines build or publish artifacts (%d steps) but none publishes an in-toto attestation", len(pubs))}
+	for _, e := range pubs {
+		r.Findings = append(r.Findings, check.Finding{Path: e.Path, Line: e.Line,
+			Message: fmt.Sprintf("publishes an artifact (%s: %s) with no in-toto attestation in any pipeline", e.Mechanism, clip(e.Text))})
+	}
+	return r
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= 80 {
+		return s
+	}
+	n := 77
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
