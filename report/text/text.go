@@ -193,7 +193,9 @@ func (p *printer) prose(indent, prefix, text string) {
 		return
 	}
 	first := true
-	for _, para := range strings.Split(text, "\n") {
+	// Docs are written with hard line breaks: a single newline joins, a
+	// blank line starts a new paragraph.
+	for _, para := range strings.Split(text, "\n\n") {
 		for _, l := range wrap(para, width-len(indent)-len(prefix)) {
 			if first {
 				p.line(indent, prefix, l)
