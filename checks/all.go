@@ -6,18 +6,34 @@ package checks
 
 import (
 	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/checks/audit-attestations"
 	"github.com/ssdf-dev/ssdf/checks/audit-exceptions-tracked"
 	"github.com/ssdf-dev/ssdf/checks/audit-tracker"
+	"github.com/ssdf-dev/ssdf/checks/codeowners-coverage"
+	"github.com/ssdf-dev/ssdf/checks/codeowners-group"
+	"github.com/ssdf-dev/ssdf/checks/codeowners-present"
+	"github.com/ssdf-dev/ssdf/checks/codeowners-reviewed"
+	"github.com/ssdf-dev/ssdf/checks/codeowners-valid"
 	"github.com/ssdf-dev/ssdf/checks/criteria-issue-templates"
 	"github.com/ssdf-dev/ssdf/checks/criteria-policy-defined"
 	"github.com/ssdf-dev/ssdf/checks/criteria-security-dod"
+	"github.com/ssdf-dev/ssdf/checks/toolchain-required-tools"
+	"github.com/ssdf-dev/ssdf/checks/toolchain-template"
 )
 
 // List is every implemented check, sorted by ID.
 var List = []*check.Check{
+	auditattestations.Check,
 	auditexceptionstracked.Check,
 	audittracker.Check,
+	codeownerscoverage.Check,
+	codeownersgroup.Check,
+	codeownerspresent.Check,
+	codeownersreviewed.Check,
+	codeownersvalid.Check,
 	criteriaissuetemplates.Check,
 	criteriapolicydefined.Check,
 	criteriasecuritydod.Check,
+	toolchainrequiredtools.Check,
+	toolchaintemplate.Check,
 }
