@@ -89,4 +89,3 @@ func dropDirs(t *snapshot.Tree, dirs []string) {
 	}
 	t.Files = kept
 }
-

@@ -31,13 +31,13 @@ func Write(dir string, n, rules int, env []string) error {
 		}
 	}
 	files := map[string]string{
-		".github/CODEOWNERS":                        b.String(),
-		".github/workflows/ci.yml":                  "name: ci\non: [push]\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8\n      - run: go test ./...\n      - uses: github/codeql-action/analyze@4e94bd11f71e507f7f87df81788dff88d1dacbfa\n",
-		".github/ISSUE_TEMPLATE/bug.yml":            "name: Bug\ndescription: report a bug\nbody:\n  - type: textarea\n    attributes: {label: What happened}\n",
-		".github/pull_request_template.md":          "## Checklist\n\n- [ ] Security impact considered\n",
-		"catalog-info.yaml":                         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: synth\n  annotations:\n    backstage.io/source-template: template:default/go-service\n",
-		"package.json":                              `{"name":"synth","bugs":{"url":"https://github.com/acme/synth/issues"}}` + "\n",
-		".ssdf.yaml":                                "version: 1\nrequiredTools: [sast]\n",
+		".github/CODEOWNERS":               b.String(),
+		".github/workflows/ci.yml":         "name: ci\non: [push]\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8\n      - run: go test ./...\n      - uses: github/codeql-action/analyze@4e94bd11f71e507f7f87df81788dff88d1dacbfa\n",
+		".github/ISSUE_TEMPLATE/bug.yml":   "name: Bug\ndescription: report a bug\nbody:\n  - type: textarea\n    attributes: {label: What happened}\n",
+		".github/pull_request_template.md": "## Checklist\n\n- [ ] Security impact considered\n",
+		"catalog-info.yaml":                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: synth\n  annotations:\n    backstage.io/source-template: template:default/go-service\n",
+		"package.json":                     `{"name":"synth","bugs":{"url":"https://github.com/acme/synth/issues"}}` + "\n",
+		".ssdf.yaml":                       "version: 1\nrequiredTools: [sast]\n",
 	}
 	for name, text := range files {
 		if err := writeFile(filepath.Join(dir, name), text); err != nil {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	allchecks "github.com/ssdf-dev/ssdf/checks"
 	"github.com/ssdf-dev/ssdf/check"
+	allchecks "github.com/ssdf-dev/ssdf/checks"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/checks.md")
