@@ -1,0 +1,59 @@
+package clienv
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestColor(t *testing.T) {
+	env := func(term bool, vars map[string]string) *Env {
+		return &Env{OutIsTerminal: term, Getenv: func(k string) string { return vars[k] }}
+	}
+	if env(false, nil).Color() {
+		t.Error("colour on a pipe")
+	}
+	if !env(true, nil).Color() {
+		t.Error("no colour on a terminal")
+	}
+	if env(true, map[string]string{"NO_COLOR": "1"}).Color() {
+		t.Error("NO_COLOR ignored")
+	}
+	if env(true, map[string]string{"TERM": "dumb"}).Color() {
+		t.Error("TERM=dumb ignored")
+	}
+}
+
+func TestWriteOutputIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	e := &Env{Dir: dir, Out: &bytes.Buffer{}}
+	p := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	if err := e.WriteOutput("report.json", func(w io.Writer) error { w.Write([]byte("half")); return boom }); !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Errorf("a failed write changed the file: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+	if err := e.WriteOutput("report.json", func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Errorf("file = %q", b)
+	}
+}
+
+func TestCode(t *testing.T) {
+	if Code(nil) != 0 || Code(Usage("x")) != 2 || Code(&ExitError{Code: 3}) != 3 || Code(errors.New("other")) != 2 {
+		t.Error("exit codes")
+	}
+}
