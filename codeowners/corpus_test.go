@@ -8,29 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+
 	"github.com/google/go-cmp/cmp"
 )
 
-// corpusDir finds ../shared/corpus/codeowners by walking up from the
-// package directory. CI has it; its absence is a failure, not a skip.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-		dir = parent
-	}
-}
+func corpusDir(t testing.TB) string { return sharedtest.Dir(t, "corpus") }
 
 type corpusFile struct {
 	name, repo, path string

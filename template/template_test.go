@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -193,20 +195,7 @@ func FuzzMarkdown(f *testing.F) {
 // TestCorpus reads every real-world template: Markdown ones parse without
 // panic, every issue form that GitHub offers parses as a valid form.
 func TestCorpus(t *testing.T) {
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if fi, err := os.Stat(filepath.Join(dir, "shared", "corpus")); err == nil && fi.IsDir() {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-		dir = filepath.Dir(dir)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "shared", "corpus", "templates", "*"))
+	files, _ := filepath.Glob(filepath.Join(sharedtest.Dir(t, "corpus", "templates"), "*"))
 	if len(files) == 0 {
 		t.Fatal("no corpus templates")
 	}

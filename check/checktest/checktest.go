@@ -43,10 +43,14 @@ import (
 // DefaultNow is the clock of every archive unless its @options say otherwise.
 var DefaultNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
-// Run runs c over every testdata/*.txtar of the calling package, one
-// subtest each. It fails when there is no passing or no failing case.
+// Run validates c and runs it over every testdata/*.txtar of the calling
+// package, one subtest each. It fails when there is no passing or no
+// failing case.
 func Run(t *testing.T, c *check.Check) {
 	t.Helper()
+	if err := check.Validate([]*check.Check{c}); err != nil {
+		t.Fatal(err)
+	}
 	files, err := filepath.Glob("testdata/*.txtar")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no testdata/*.txtar for %s", c.ID)

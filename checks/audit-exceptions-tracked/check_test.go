@@ -15,12 +15,6 @@ func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
 }
 
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Findings name the policy file the scan loaded, wherever it was.
 func TestPolicySource(t *testing.T) {
 	pol := policy.Default()

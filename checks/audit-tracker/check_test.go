@@ -15,12 +15,6 @@ func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
 }
 
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestUnreadManifest(t *testing.T) {
 	snap := &snapshot.Snapshot{
 		Tree: snapshot.Tree{

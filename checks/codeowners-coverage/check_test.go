@@ -15,12 +15,6 @@ func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
 }
 
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Outside git, a walk that stopped early cannot list every file: unknown.
 // (Archives cannot make the walk stop, so the snapshot is built by hand.)
 func TestTruncatedWalkWithoutGit(t *testing.T) {

@@ -15,12 +15,6 @@ func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
 }
 
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A CODEOWNERS over the walk's size cap is unknown, never a pass; so is
 // an absent one when the walk stopped early. (Archives cannot hold a file
 // over the cap, so these snapshots are built by hand.)

@@ -14,12 +14,6 @@ func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
 }
 
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A CODEOWNERS over the size cap was not read, but its history can be:
 // the check judges the history. (Archives cannot hold a file over the
 // cap, so the snapshot is built by hand.)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ssdf-dev/ssdf/check"
@@ -20,12 +22,6 @@ import (
 
 func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
-}
-
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // A walk cut short proves nothing by the absence of templates, not even
@@ -102,20 +98,4 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-		dir = filepath.Dir(dir)
-	}
-}
+func corpusDir(t *testing.T) string { return sharedtest.Dir(t, "corpus") }

@@ -14,12 +14,6 @@ func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
 }
 
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestUnknown(t *testing.T) {
 	for name, tree := range map[string]snapshot.Tree{
 		"truncated": {Truncated: true, Error: "walk stopped at the cap of 10 entries"},

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ssdf-dev/ssdf/check"
@@ -21,12 +23,6 @@ import (
 
 func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
-}
-
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // An unreadable template is unknown, never pass or fail, while no other
@@ -63,25 +59,7 @@ func TestTruncatedWalk(t *testing.T) {
 	}
 }
 
-// corpusDir finds shared/corpus/templates above the package directory.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-		dir = parent
-	}
-}
+func corpusDir(t *testing.T) string { return sharedtest.Dir(t, "corpus") }
 
 // corpusTemplates maps each corpus file of kind "templates" to its path in
 // its repository, from SOURCES.tsv.

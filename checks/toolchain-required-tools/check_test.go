@@ -14,12 +14,6 @@ func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
 }
 
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A workflow over the size cap may hold the missing tool: unknown.
 func TestUnknownSkipped(t *testing.T) {
 	pol := policy.Default()

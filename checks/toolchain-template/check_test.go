@@ -14,12 +14,6 @@ func TestCheck(t *testing.T) {
 	checktest.Run(t, Check)
 }
 
-func TestValidate(t *testing.T) {
-	if err := check.Validate([]*check.Check{Check}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Files that could hold the evidence but were not read make the result
 // unknown, on either forge and whether or not the forge was read.
 func TestUnknown(t *testing.T) {

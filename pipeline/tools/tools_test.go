@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ssdf-dev/ssdf/pipeline"
@@ -172,20 +174,7 @@ var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._+-]`)
 
 func corpusRepo(t *testing.T, repo string, remap, extra map[string]string) *pipeline.Set {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	corpus := ""
-	for d := dir; ; d = filepath.Dir(d) {
-		if fi, err := os.Stat(filepath.Join(d, "shared", "corpus")); err == nil && fi.IsDir() {
-			corpus = filepath.Join(d, "shared", "corpus")
-			break
-		}
-		if filepath.Dir(d) == d {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-	}
+	corpus := sharedtest.Dir(t, "corpus")
 	f, err := os.Open(filepath.Join(corpus, "SOURCES.tsv"))
 	if err != nil {
 		t.Fatal(err)

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -62,23 +63,7 @@ func TestGolden(t *testing.T) {
 // schemaPath finds shared/schemas/sarif-2.1.0 by walking up from the working
 // directory: the shared folder is a sibling of the module.
 func schemaPath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "schemas", "sarif-2.1.0", "sarif-schema-2.1.0.json")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("sarif schema not found: no shared/schemas/sarif-2.1.0/sarif-schema-2.1.0.json " +
-				"in the working directory or any parent; it is expected beside the module (../shared)")
-		}
-		dir = parent
-	}
+	return sharedtest.Dir(t, "schemas", "sarif-2.1.0", "sarif-schema-2.1.0.json")
 }
 
 type noNetwork struct{}
