@@ -56,6 +56,12 @@ func claimed(p string) claim {
 		"jenkinsfile", "dinghyfile", "azure-pipelines.yml", "azure-pipelines.yaml",
 		"action.yml", "action.yaml", "dockerfile", "containerfile", "template.yaml", "template.yml", "policy.yaml", "policy.yml":
 		return keep
+	case "go.mod", "go.work", "pnpm-workspace.yaml", "setup.cfg", "setup.py", "pipfile", "pom.xml",
+		"directory.build.props", "directory.packages.props", "build.gradle", "build.gradle.kts",
+		"vcpkg.json", "conanfile.txt", "conanfile.py", "module.bazel", "gemfile", "package.swift", "flake.nix":
+		// Dependency manifests anywhere (package manifest, build-lockfile);
+		// their locks are looked up by path only.
+		return keep
 	case ".copier-answers.yml", ".copier-answers.yaml", ".cruft.json", ".gitlab-ci.yml", ".gitlab-ci.yaml",
 		"bitbucket-pipelines.yml", ".drone.yml", ".woodpecker.yml", ".travis.yml", ".ssdf.yaml", ".ssdf.yml":
 		if dir == "" {
@@ -68,6 +74,13 @@ func claimed(p string) claim {
 		strings.HasPrefix(base, "dockerfile.") || strings.HasSuffix(base, ".dockerfile"),
 		strings.HasPrefix(base, "containerfile.") || strings.HasSuffix(base, ".containerfile"):
 		return keep
+	case ext == ".module":
+		// Spinnaker Dinghy modules, anywhere (the dinghyfile is claimed above).
+		return keep
+	case ext == ".yml" && strings.HasSuffix(dir, "/.azure-pipelines"):
+		// Azure Pipelines `.azure-pipelines/*.yml` anywhere (SPEC §3); the
+		// root directory is claimed below.
+		return keep
 	case yaml && (dir == ".github/workflows" || dir == ".tekton" || dir == ".circleci" || dir == ".buildkite" ||
 		dir == ".woodpecker" || dir == ".azure-pipelines" || dir == ".gitlab" || strings.HasPrefix(dir, ".gitlab/")):
 		// Any YAML under .gitlab/: GitLab CI files included locally
@@ -79,6 +92,17 @@ func claimed(p string) claim {
 		dir == "pull_request_template" || dir == ".github/pull_request_template" || dir == "docs/pull_request_template"):
 		return keep
 	case strings.HasSuffix(base, ".gitlab-ci.yml") || strings.HasSuffix(base, ".gitlab-ci.yaml"):
+		return keep
+	case (ext == ".tf" || ext == ".tofu" || strings.HasSuffix(base, ".tf.json") || strings.HasSuffix(base, ".tofu.json") ||
+		base == ".terraform.lock.hcl") && !strings.Contains("/"+dir+"/", "/.terraform/") && !strings.Contains("/"+dir+"/", "/.terragrunt-cache/"):
+		// OpenTofu/Terraform configurations and lock files anywhere (package
+		// iac), except the copies that init downloads into .terraform/.
+		return keep
+	case ext == ".csproj" || ext == ".fsproj" || ext == ".vbproj",
+		(ext == ".txt" || ext == ".in") && (strings.HasPrefix(base, "requirements") || strings.HasPrefix(dir, "requirements") || strings.Contains(dir, "/requirements")):
+		// .NET projects and pip requirements files anywhere, with the files
+		// kept under requirements*/ directories that `-r` includes (package
+		// manifest).
 		return keep
 	case yaml:
 		// Kubernetes-style manifests anywhere: Backstage templates,

@@ -2,12 +2,12 @@ package pipeline
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/ssdf-dev/ssdf/glob"
 )
 
 // GitLab CI is read in two passes. The first decodes each file and
@@ -118,6 +118,9 @@ func (b *builder) gitlab() {
 				if gitlabKeywords[e.k.Value] || !g.r.isMap(e.v) {
 					continue
 				}
+				if !g.r.charge(1) {
+					break
+				}
 				g.f.Jobs = append(g.f.Jobs, ctx.job(g, e))
 			}
 		}()
@@ -142,16 +145,49 @@ func (b *builder) resolveLocal(v string) []string {
 	if strings.Count(v, "**") > 4 || len(v) > 512 {
 		return nil
 	}
+	re := localGlob(v)
+	if re == nil {
+		return nil
+	}
 	var out []string
 	for _, f := range b.tree.Files {
-		// A pattern without a slash names files at the root; glob.Match
-		// would match the base name at any depth.
-		if strings.Contains(v, "/") && glob.Match(v, f) ||
-			!strings.Contains(v, "/") && !strings.Contains(f, "/") && matchName(v, f) {
+		if re.MatchString(f) {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// localGlob compiles a wildcard local include as GitLab reads it, from
+// the project root: `*` matches within a directory, `**` across
+// directories (`configs/**.yml` is every .yml under configs/), and `**/`
+// any number of directories, none included; anything else is literal.
+func localGlob(v string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(v); {
+		switch {
+		case strings.HasPrefix(v[i:], "**/"):
+			b.WriteString("(?:.*/)?")
+			i += 3
+		case strings.HasPrefix(v[i:], "**"):
+			b.WriteString(".*")
+			i += 2
+		case v[i] == '*':
+			b.WriteString("[^/]*")
+			i++
+		default:
+			_, sz := utf8.DecodeRuneInString(v[i:])
+			b.WriteString(regexp.QuoteMeta(v[i : i+sz]))
+			i += sz
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 // parseGitLabFile decodes a GitLab CI file: its includes and variables,
@@ -176,18 +212,22 @@ func parseGitLabFile(f *File, text string) *glFile {
 		g.entries = append(g.entries, ps...)
 	}
 	for _, e := range g.entries {
+		var incs []*Include
 		switch e.k.Value {
 		case "include":
-			f.Includes = append(f.Includes, gitlabIncludes(r, e.v, false)...)
+			incs = gitlabIncludes(r, e.v, false)
 		case "variables":
-			f.Env = append(f.Env, r.vars(e.v)...)
+			f.Env = append(f.Env, paidVars(r, e.v)...)
 		default:
 			if gitlabKeywords[e.k.Value] {
 				continue
 			}
 			if trig := r.get(e.v, "trigger"); r.isMap(trig) {
-				f.Includes = append(f.Includes, gitlabIncludes(r, r.get(trig, "include"), true)...)
+				incs = gitlabIncludes(r, r.get(trig, "include"), true)
 			}
+		}
+		if len(incs) > 0 && r.charge(len(incs)) {
+			f.Includes = append(f.Includes, incs...)
 		}
 	}
 	return g
@@ -217,8 +257,12 @@ func gitlabIncludes(r *yreader, n *yaml.Node, trigger bool) []*Include {
 
 func gitlabInclude(r *yreader, n *yaml.Node) *Include {
 	if n.Kind == yaml.ScalarNode {
-		inc := &Include{Pos: r.pos(n), Kind: "local", Value: n.Value}
-		if strings.HasPrefix(n.Value, "https://") || strings.HasPrefix(n.Value, "http://") {
+		v := strings.TrimSpace(n.Value)
+		if v == "" {
+			return nil
+		}
+		inc := &Include{Pos: r.pos(n), Kind: "local", Value: v}
+		if strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://") {
 			inc.Kind = "remote"
 		}
 		return inc
@@ -232,6 +276,7 @@ func gitlabInclude(r *yreader, n *yaml.Node) *Include {
 		case "local", "project", "remote", "template", "component":
 			inc.Kind = p.k.Value
 			inc.Value, _ = r.str(p.v)
+			inc.Value = strings.TrimSpace(inc.Value)
 		case "ref":
 			inc.Ref, _ = r.str(p.v)
 		case "file":
@@ -243,6 +288,11 @@ func gitlabInclude(r *yreader, n *yaml.Node) *Include {
 	if inc.Kind == "" {
 		return nil
 	}
+	if inc.Kind == "component" {
+		if i := strings.LastIndex(inc.Value, "@"); i >= 0 {
+			inc.Version = inc.Value[i+1:]
+		}
+	}
 	return inc
 }
 
@@ -252,8 +302,14 @@ func (ctx *glCtx) job(g *glFile, e pair) *Job {
 	name := e.k.Value
 	j := &Job{File: g.f, Pos: g.r.pos(e.k), ID: name, Name: name, Hidden: strings.HasPrefix(name, ".")}
 	eff := ctx.effective(glSrc{g.r, e.v}, 0)
+	// What the job keeps is paid for from the file's budget: an alias or
+	// a template can stand for long lists in every job (see charge).
 	j.Extends = eff.extends
-	j.Env = eff.vars
+	if g.r.charge(len(eff.vars) + len(eff.extends)) {
+		j.Env = eff.vars
+	} else {
+		j.Extends = nil
+	}
 	// default: applies unless the job says `inherit: default: false` (or
 	// lists the keys it takes).
 	allowed := func(string) bool { return true }
@@ -276,13 +332,13 @@ func (ctx *glCtx) job(g *glFile, e pair) *Job {
 		}
 	}
 	if s, ok := eff.fields["image"]; ok {
-		if img := gitlabImage(s, "image"); img != nil {
+		if img := gitlabImage(s, "image"); img != nil && g.r.charge(1) {
 			j.Images = append(j.Images, img)
 		}
 	}
 	if s, ok := eff.fields["services"]; ok {
 		for _, it := range s.r.items(s.n) {
-			if img := gitlabImage(glSrc{s.r, it}, "service"); img != nil {
+			if img := gitlabImage(glSrc{s.r, it}, "service"); img != nil && g.r.charge(1) {
 				j.Images = append(j.Images, img)
 			}
 		}
@@ -293,6 +349,9 @@ func (ctx *glCtx) job(g *glFile, e pair) *Job {
 			continue
 		}
 		parts := ctx.flatten(s)
+		if !g.r.charge(1 + len(parts)) {
+			break
+		}
 		st := &Step{Pos: s.r.pos(s.n), Name: k}
 		if len(parts) > 0 {
 			st.Run = &Script{Parts: parts}
@@ -364,10 +423,17 @@ func (ctx *glCtx) parent(name string, depth int) *glEff {
 
 func mergeVars(base, over []Var) []Var {
 	out := slices.Clone(base)
+	at := make(map[string]int, len(out)+len(over))
+	for i, v := range out {
+		if _, ok := at[v.Name]; !ok {
+			at[v.Name] = i
+		}
+	}
 	for _, v := range over {
-		if i := slices.IndexFunc(out, func(b Var) bool { return b.Name == v.Name }); i >= 0 {
+		if i, ok := at[v.Name]; ok {
 			out[i] = v
 		} else {
+			at[v.Name] = len(out)
 			out = append(out, v)
 		}
 	}
@@ -434,9 +500,4 @@ func (ctx *glCtx) reference(names []string) (glSrc, bool) {
 		}
 	}
 	return glSrc{src.r, n}, true
-}
-
-func matchName(pattern, name string) bool {
-	ok, err := path.Match(pattern, name)
-	return err == nil && ok
 }

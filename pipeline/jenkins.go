@@ -5,12 +5,16 @@ import (
 )
 
 // Jenkinsfiles are Groovy. They are read at the token level, which is
-// enough to find what pipelines run without evaluating Groovy: the bodies
-// of `sh`, `bat`, `powershell` and `pwsh` steps (plain, triple-quoted, or
-// as `script:`), images (`image 'x'`, `image: 'x'`, `docker.image('x')`),
-// `@Library(...)` and `library(...)` references, and the stage each step
-// sits in. Comments are skipped and strings are never mistaken for code.
-// A Jenkinsfile is one job; its steps are named by their stage.
+// enough to find what pipelines run without evaluating Groovy (which is
+// never done): the bodies of `sh`, `bat`, `powershell` and `pwsh` steps
+// (`sh '…'`, `sh "…"`, `sh '''…'''`, `sh """…"""`, `sh(script: '…')`,
+// `sh label: 'x', script: '…'`), images (`agent { docker { image 'x' } }`,
+// `agent { docker 'x' }`, `image: 'x'`, `docker.image('x')`,
+// `withDockerContainer('x')`), `@Library(...)` and `library(...)`
+// references, and the stage each step sits in. Comments are skipped and
+// strings are never mistaken for code. A Jenkinsfile is one job; its steps
+// are named by their stage. File.Flavor says whether it is a declarative
+// pipeline (a top-level `pipeline {`) or a scripted one (a `node` block).
 
 type gtokKind int
 
@@ -44,12 +48,34 @@ func parseJenkinsfile(f *File, text string) {
 		return toks[i]
 	}
 	isP := func(i int, s string) bool { t := at(i); return t.kind == gPunct && t.val == s }
+	depth := 0
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
+		if t.kind == gPunct {
+			switch t.val {
+			case "{":
+				depth++
+			case "}":
+				depth = max(depth-1, 0)
+			}
+			continue
+		}
 		if t.kind != gIdent {
 			continue
 		}
 		switch {
+		case t.val == "pipeline" && depth == 0 && isP(i+1, "{") && !isP(i-1, "."):
+			f.Flavor = "declarative"
+		case t.val == "node" && f.Flavor == "" && !isP(i-1, ".") && nodeBlock(toks, i+1):
+			f.Flavor = "scripted"
+		case (t.val == "docker" && !isP(i-1, ".") || t.val == "withDockerContainer") && (at(i+1).kind == gString || isP(i+1, "(") && at(i+2).kind == gString):
+			s := at(i + 1)
+			if s.kind != gString {
+				s = at(i + 2)
+			}
+			if s.val != "" {
+				j.Images = append(j.Images, &Image{Pos: Pos{Path: f.Path, Line: s.line}, Ref: s.val, Role: "image"})
+			}
 		case t.val == "stage" && isP(i+1, "(") && at(i+2).kind == gString:
 			stage = at(i + 2).val
 		case jenkinsShells[t.val] && !isP(i-1, ".") && !isP(i+1, ":") && !isP(i+1, "="):
@@ -91,6 +117,37 @@ func parseJenkinsfile(f *File, text string) {
 		}
 	}
 	f.Jobs = append(f.Jobs, j)
+}
+
+// nodeBlock reports whether the tokens from i are a scripted pipeline's
+// `node` block: `{`, or arguments in parentheses followed by `{`.
+func nodeBlock(toks []gtok, i int) bool {
+	if i >= len(toks) || toks[i].kind != gPunct {
+		return false
+	}
+	switch toks[i].val {
+	case "{":
+		return true
+	case "(":
+	default:
+		return false
+	}
+	depth := 0
+	for k := i; k < len(toks) && k < i+64; k++ {
+		if toks[k].kind != gPunct {
+			continue
+		}
+		switch toks[k].val {
+		case "(":
+			depth++
+		case ")":
+			depth--
+			if depth == 0 {
+				return k+1 < len(toks) && toks[k+1].kind == gPunct && toks[k+1].val == "{"
+			}
+		}
+	}
+	return false
 }
 
 // shellBody finds the script of a shell step whose arguments start at

@@ -80,6 +80,12 @@ func (p Pos) Loc() string {
 type Set struct {
 	// Files are sorted by path.
 	Files []*File
+	// Dockerfiles are the Dockerfiles and Containerfiles anywhere in the
+	// tree (see IsDockerfile), sorted by path.
+	Dockerfiles []*Dockerfile
+	// ArgoSkipped are files that look like Argo CD manifests but do not
+	// parse as YAML (Helm or Jinja templates): SPEC §3 skips them.
+	ArgoSkipped []Problem
 
 	once        sync.Once
 	provenance  []Evidence
@@ -107,6 +113,12 @@ type File struct {
 	Name string
 	// Triggers are a workflow's `on:` events.
 	Triggers []Trigger
+	// OnLine and JobsLine are the lines of a workflow's `on:` and `jobs:`
+	// keys (0 when absent).
+	OnLine, JobsLine int
+	// Permissions is a workflow's top-level `permissions:` (nil when
+	// absent).
+	Permissions *Permissions
 	// Env are the file-wide variables: a workflow's `env:`, GitLab's global
 	// `variables:`.
 	Env []Var
@@ -121,14 +133,26 @@ type File struct {
 	// Runs describes an action.yml: `runs.using` and, for Docker actions,
 	// `runs.image`.
 	Runs *ActionRuns
-	// Libraries are a Jenkinsfile's `@Library` references.
+	// Libraries are a Jenkinsfile's `@Library` references, the template
+	// repositories of Azure Pipelines (`resources.repositories`), CircleCI
+	// orbs and Buildkite plugins.
 	Libraries []*Ref
+	// Flavor is "declarative" (`pipeline {}`) or "scripted" (`node {}`)
+	// for a Jenkinsfile, "" when neither block is found.
+	Flavor string
+	// Dinghy holds what a Spinnaker dinghyfile or .module file refers to.
+	Dinghy *Dinghy
+	// Argo are the Argo CD documents of the file.
+	Argo []*ArgoResource
 }
 
 // Trigger is one event of a workflow's `on:`.
 type Trigger struct {
 	Pos
 	Event string
+	// The event's filters, as written (GitHub `on.<event>.<filter>`);
+	// Workflows are the workflows a workflow_run trigger listens to.
+	Types, Branches, BranchesIgnore, Tags, TagsIgnore, Paths, PathsIgnore, Workflows []string
 }
 
 // ActionRuns is the `runs:` of an action.yml.
@@ -155,6 +179,10 @@ type Job struct {
 	// Uses is the reusable workflow a GitHub job calls, With its inputs.
 	Uses *Ref
 	With []Var
+	// Permissions is a GitHub job's `permissions:` (nil when absent).
+	Permissions *Permissions
+	// If is a GitHub job's `if:` condition (nil when absent).
+	If *Text
 	// TaskRef is the task a Tekton pipeline task or TaskRun refers to.
 	TaskRef *TaskRef
 	// Resource is the Tekton resource that holds the job.
@@ -183,6 +211,11 @@ type Step struct {
 	Ref *TaskRef
 	Run *Script
 	Env []Var
+	// If is a GitHub step's `if:` condition (nil when absent).
+	If *Text
+	// Exprs are the `${{ }}` expressions of a GitHub step's sinks: its
+	// `run:`, and the `script:` input of actions/github-script.
+	Exprs []Expr
 }
 
 // Input returns the value of the step's input name and whether it is set.
@@ -290,6 +323,8 @@ type Script struct {
 	// Shell is the declared shell when known ("bash", "pwsh", "bat", ...).
 	Shell string
 	Parts []Text
+
+	cmds commandCache // see Commands
 }
 
 // Text is a piece of text and the line of its first line. In YAML block
@@ -313,6 +348,10 @@ type Include struct {
 	Files []string
 	// Integrity is a remote include's `integrity:`.
 	Integrity string
+	// Version is what follows the last "@" of a component include
+	// (a SHA, an exact or partial version, `~latest`, a branch); empty
+	// for the other kinds.
+	Version string
 	// Trigger marks the include of a child pipeline (`trigger: include:`).
 	Trigger bool
 }
@@ -372,6 +411,9 @@ type TaskRef struct {
 	Bundle   string
 	Resolver string
 	Params   []Var
+	// BundleLine is the line of the OCI bundle reference: the `bundle:`
+	// value, or the value of the bundles resolver's `bundle` param.
+	BundleLine int
 }
 
 // Param returns a resolver param.
@@ -486,6 +528,9 @@ func Parse(tree snapshot.Tree) *Set {
 	}
 	slices.Sort(paths)
 	for _, p := range paths {
+		if IsDockerfile(p) {
+			s.Dockerfiles = append(s.Dockerfiles, parseDockerfileAt(tree, p))
+		}
 		switch classify(p) {
 		case Workflow:
 			b.parse(p, GitHubActions, Workflow, parseWorkflow)
@@ -497,6 +542,8 @@ func Parse(tree snapshot.Tree) *Set {
 			b.parse(p, Jenkins, Jenkinsfile, parseJenkinsfile)
 		case TektonFile:
 			b.parse(p, Tekton, TektonFile, parseTekton)
+		default:
+			b.other(p)
 		}
 	}
 	b.gitlab()

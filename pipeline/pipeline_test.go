@@ -235,8 +235,9 @@ func TestCorpusGitLabSpecHeaderAndIncludes(t *testing.T) {
 	if diff := cmp.Diff([]string{"image ruby:${RUBY_VERSION}", "service postgres:15"}, imgs); diff != "" {
 		t.Errorf("rubocop images (-want +got):\n%s", diff)
 	}
-	if c := commands(j); len(c) != 6 || c[0] != ".gitlab-ci.yml:48 cd $[[inputs.gem_path_prefix]]$[[inputs.gem_name|expand_vars]]" ||
-		c[5] != ".gitlab-ci.yml:68 rubocop" {
+	// Ten commands: those inside `$(...)` count too (grep, tail, sed, nproc).
+	if c := commands(j); len(c) != 10 || c[0] != ".gitlab-ci.yml:48 cd $[[inputs.gem_path_prefix]]$[[inputs.gem_name|expand_vars]]" ||
+		c[9] != ".gitlab-ci.yml:68 rubocop" {
 		t.Errorf("rubocop commands = %q", c)
 	}
 	if v, _ := lookup(f.Env, "BUNDLE_FROZEN"); v != "true" {

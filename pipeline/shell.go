@@ -2,15 +2,36 @@ package pipeline
 
 import (
 	"path"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
-// This is a deliberately small reading of shell, enough to name the
-// programs a script runs and their arguments; a real parser is a later
-// step. It knows quotes, `\` line continuations, comments, `$(...)`,
-// `${{ ... }}` expressions, here-documents (skipped), the separators
-// `;` `&&` `||` `|` `&` and newlines, and the words of compound commands
-// (`if`, `then`, `do`, ...). It does not expand anything.
+// Shell scripts are read with a real shell parser (mvdan.cc/sh/v3/syntax),
+// so that `&&`/`||` chains, pipelines, subshells, `$(...)` and backquotes,
+// `<(...)`, line continuations, here-documents, `if`/`for`/`while`/`case`
+// bodies and function bodies are understood. Nothing is expanded or run.
+//
+// Before parsing, the template expressions of the CI systems are replaced by
+// a placeholder word that keeps the line count — GitHub `${{ ... }}`, GitLab
+// inputs `$[[ ... ]]`, Groovy `${a.b}` in Jenkins strings, and Tekton
+// `$(params.x)`-style references — and put back in every word and text, so
+// that they read as written and lines stay right.
+//
+// A script is parsed as bash; if bash rejects it, as POSIX sh, then as mksh;
+// if no dialect accepts it, or it is PowerShell or cmd, or it is over the
+// size or nesting bounds, it is read by the word splitter (splitWords).
+// Command.Dialect records which.
+//
+// Commands inside command and process substitutions count, before the
+// command that contains them. Wrappers are unwrapped (see normalise), and
+// the script string of `sh -c`/`bash -c` and the body of a here-document
+// fed to a shell (`bash <<EOF`, `sh <<< "..."`) are read as scripts in
+// turn, up to maxShellDepth levels. Other here-document bodies are data.
 
 // Command is one simple command found in a script.
 type Command struct {
@@ -19,7 +40,8 @@ type Command struct {
 	// normalisation described at Normalise: "npx semgrep" → "semgrep",
 	// "/usr/bin/cosign" → "cosign", "python -m pip_audit" → "pip-audit".
 	Name string
-	// Args are the words after Name.
+	// Args are the words after Name, quotes removed and expansions as
+	// written; redirections (`> file`, `2>&1`, `<<EOF`) are not words.
 	Args []string
 	// Assign are the leading VAR=value words.
 	Assign []string
@@ -28,6 +50,11 @@ type Command struct {
 	Image string
 	// Text is the command as written, capped at 300 bytes.
 	Text string
+	// Dialect says how the script was read: "bash", "posix" or "mksh"
+	// when the shell parser accepted it in that dialect, "tokens" when it
+	// was read by the word splitter (PowerShell and cmd scripts, and
+	// scripts that no dialect of the parser accepts).
+	Dialect string
 }
 
 // Positional returns the arguments that are not flags (do not start with
@@ -87,27 +114,647 @@ func (c Command) Flag(names ...string) (string, bool) {
 	return "", false
 }
 
-// Commands returns the simple commands of every part of the script.
+// The dialects of Command.Dialect.
+const (
+	DialectBash   = "bash"
+	DialectPOSIX  = "posix"
+	DialectMksh   = "mksh"
+	DialectTokens = "tokens"
+)
+
+// Bounds on the work done for one script part.
+const (
+	// maxShellBytes: longer texts are read by the word splitter, which
+	// is linear.
+	maxShellBytes = 128 << 10
+	// maxShellLines: the parser's line numbers stop at 2^18-1.
+	maxShellLines = 200_000
+	// maxShellNest bounds the nesting (brackets and compound commands)
+	// that is handed to the parser, whose recursion follows it (some 3 KB
+	// of stack a level). The estimate can be fooled by closing brackets in
+	// quotes, but maxShellBytes still bounds the depth to a few thousand.
+	maxShellNest = 500
+	// maxShellDepth bounds scripts within scripts (`sh -c`, heredocs fed
+	// to a shell).
+	maxShellDepth = 3
+	// maxWalkNest bounds the nesting that the tree walk follows.
+	maxWalkNest = 64
+	// maxShellCommands bounds the commands read from one part.
+	maxShellCommands = 20_000
+)
+
+const maxCommandText = 300
+
+// commandCache memoises a script's commands: Commands is called by
+// several checks on the same scripts.
+type commandCache struct{ p atomic.Pointer[[]Command] }
+
+// Commands returns the simple commands of every part of the script, in
+// order. The result is computed once; callers must not modify the
+// elements' slices.
 func (s *Script) Commands() []Command {
 	if s == nil {
 		return nil
 	}
+	if c := s.cmds.p.Load(); c != nil {
+		return slices.Clone(*c)
+	}
 	var out []Command
 	for _, p := range s.Parts {
-		out = append(out, splitCommands(p, s.windows(), 0)...)
+		out = append(out, shellCommands(p, s.Shell, 0)...)
 	}
-	return out
+	s.cmds.p.Store(&out)
+	return slices.Clone(out)
 }
 
-const maxCommandText = 300
+// ShellCommands returns the simple commands of one piece of shell text
+// placed at t's path and line. shell is the declared shell ("" for sh).
+func ShellCommands(t Text, shell string) []Command {
+	return shellCommands(t, shell, 0)
+}
+
+// shellCommands reads one text: with the parser when it can, else with
+// the word splitter.
+func shellCommands(t Text, shell string, depth int) []Command {
+	if windowsShell(shell) {
+		return tokenCommands(t, true, depth)
+	}
+	src, exprs := maskExpressions(t.Value)
+	if len(src) > maxShellBytes || strings.Count(src, "\n") > maxShellLines || shellNesting(src) > maxShellNest {
+		return tokenCommands(t, false, depth)
+	}
+	for _, d := range dialects {
+		f, err := parseShell(d.lang, src)
+		if err != nil {
+			continue
+		}
+		w := &shellWalker{src: src, exprs: exprs, at: t, dialect: d.name, depth: depth}
+		w.stmts(f.Stmts, 0)
+		return w.out
+	}
+	return tokenCommands(t, false, depth)
+}
+
+var dialects = []struct {
+	name string
+	lang syntax.LangVariant
+}{{DialectBash, syntax.LangBash}, {DialectPOSIX, syntax.LangPOSIX}, {DialectMksh, syntax.LangMirBSDKorn}}
+
+var parserPools = map[syntax.LangVariant]*sync.Pool{}
+
+func init() {
+	for _, d := range dialects {
+		lang := d.lang
+		parserPools[lang] = &sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(lang)) }}
+	}
+}
+
+func parseShell(lang syntax.LangVariant, src string) (f *syntax.File, err error) {
+	pool := parserPools[lang]
+	p := pool.Get().(*syntax.Parser)
+	defer pool.Put(p)
+	defer func() {
+		// The parser is not known to panic; if it ever does, the word
+		// splitter takes over.
+		if v := recover(); v != nil {
+			f, err = nil, errParserPanic
+		}
+	}()
+	return p.Parse(strings.NewReader(src), "")
+}
+
+type parserPanic struct{}
+
+func (parserPanic) Error() string { return "shell parser panicked" }
+
+var errParserPanic error = parserPanic{}
+
+// exprMark starts a placeholder: exprMark, the expression's index, "__",
+// then one `\`-newline per newline of the expression.
+const exprMark = "__SSDF_EXPR_"
+
+// maskExpressions replaces the CI template expressions of s by
+// placeholder words, and returns them in order.
+func maskExpressions(s string) (string, []string) {
+	if !strings.Contains(s, "${") && !strings.Contains(s, "$[[") && !strings.Contains(s, "$(") {
+		return s, nil
+	}
+	var b strings.Builder
+	var exprs []string
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 >= len(s) {
+			continue
+		}
+		end := exprEnd(s, i)
+		if end < 0 {
+			continue
+		}
+		expr := s[i:end]
+		b.WriteString(s[last:i])
+		b.WriteString(exprMark)
+		b.WriteString(strconv.Itoa(len(exprs)))
+		b.WriteString("__")
+		b.WriteString(strings.Repeat("\\\n", strings.Count(expr, "\n")))
+		exprs = append(exprs, expr)
+		last = end
+		i = end - 1
+	}
+	if exprs == nil {
+		return s, nil
+	}
+	b.WriteString(s[last:])
+	return b.String(), exprs
+}
+
+// exprEnd returns the end of a template expression at s[i] (a `$`), or
+// -1: `${{ ... }}`, `$[[ ... ]]`, `${name.name...}` (Groovy), and
+// `$(root.name...)` for the Tekton variable roots.
+func exprEnd(s string, i int) int {
+	rest := s[i:]
+	switch {
+	case strings.HasPrefix(rest, "${{"):
+		if j := strings.Index(rest, "}}"); j >= 0 {
+			return i + j + 2
+		}
+		return len(s)
+	case strings.HasPrefix(rest, "$[["):
+		if j := strings.Index(rest, "]]"); j >= 0 {
+			return i + j + 2
+		}
+		return len(s)
+	case strings.HasPrefix(rest, "${"):
+		if n := dottedName(rest[2:]); n > 0 && 2+n < len(rest) && rest[2+n] == '}' {
+			return i + 2 + n + 1
+		}
+	case strings.HasPrefix(rest, "$("):
+		n := dottedName(rest[2:])
+		if n == 0 || 2+n >= len(rest) || rest[2+n] != ')' {
+			return -1
+		}
+		root, _, _ := strings.Cut(rest[2:2+n], ".")
+		if tektonRoots[root] {
+			return i + 2 + n + 1
+		}
+	}
+	return -1
+}
+
+// tektonRoots are the first names of Tekton variable references
+// (`$(params.x)`, `$(workspaces.src.path)`, ...).
+var tektonRoots = map[string]bool{
+	"params": true, "workspaces": true, "results": true, "context": true, "tasks": true, "steps": true,
+	"inputs": true, "outputs": true, "resources": true, "credentials": true, "step": true, "finally": true,
+}
+
+// dottedName returns the length of a name of at least two dot-separated
+// identifiers at the start of s ("env.FOO", "params.x-y[0]"), or 0.
+func dottedName(s string) int {
+	dots, i := 0, 0
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '[' || c == ']' || c == '"' || c == '\'' || c == '*':
+		case c == '.':
+			dots++
+		default:
+			if dots == 0 {
+				return 0
+			}
+			return i
+		}
+		i++
+	}
+	if dots == 0 {
+		return 0
+	}
+	return i
+}
+
+// unmask puts the expressions back into s.
+func unmask(s string, exprs []string) string {
+	if len(exprs) == 0 || !strings.Contains(s, exprMark) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, exprMark)
+		if i < 0 {
+			break
+		}
+		j := i + len(exprMark)
+		k := j
+		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		n, err := strconv.Atoi(s[j:k])
+		if err != nil || n >= len(exprs) || !strings.HasPrefix(s[k:], "__") {
+			b.WriteString(s[:j])
+			s = s[j:]
+			continue
+		}
+		k += 2
+		for strings.HasPrefix(s[k:], "\\\n") {
+			k += 2
+		}
+		b.WriteString(s[:i])
+		b.WriteString(exprs[n])
+		s = s[k:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// shellNesting estimates how deeply s nests: brackets, and the keywords
+// that open and close compound commands. It over-counts (quotes are not
+// skipped), which only sends odd scripts to the word splitter.
+func shellNesting(s string) int {
+	depth, most := 0, 0
+	open := func() {
+		depth++
+		most = max(most, depth)
+	}
+	closeOne := func() {
+		if depth > 0 {
+			depth--
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '(', '{':
+			open()
+		case ')', '}':
+			closeOne()
+		default:
+			if !(c >= 'a' && c <= 'z') || i > 0 && isWordByte(s[i-1]) {
+				continue
+			}
+			j := i
+			for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
+				j++
+			}
+			if j < len(s) && isWordByte(s[j]) {
+				i = j
+				continue
+			}
+			switch s[i:j] {
+			case "if", "while", "until", "for", "case", "select":
+				open()
+			case "fi", "done", "esac":
+				closeOne()
+			}
+			i = j - 1
+		}
+	}
+	return most
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// shellWalker collects the commands of one parsed text.
+type shellWalker struct {
+	src     string
+	exprs   []string
+	at      Text
+	dialect string
+	depth   int
+	out     []Command
+}
+
+func (w *shellWalker) full() bool { return len(w.out) >= maxShellCommands }
+
+// line is the file line of a position in the text.
+func (w *shellWalker) line(p syntax.Pos) int {
+	if p.Line() == 0 {
+		return w.at.Line
+	}
+	return w.at.Line + int(p.Line()) - 1
+}
+
+// slice returns the source between two positions, with the expressions
+// put back.
+func (w *shellWalker) slice(from, to syntax.Pos) string {
+	a, b := int(from.Offset()), int(to.Offset())
+	if a > len(w.src) {
+		a = len(w.src)
+	}
+	if b > len(w.src) || b < a {
+		b = len(w.src)
+	}
+	return unmask(w.src[a:b], w.exprs)
+}
+
+func (w *shellWalker) stmts(list []*syntax.Stmt, nest int) {
+	for _, st := range list {
+		w.stmt(st, nest)
+	}
+}
+
+func (w *shellWalker) stmt(st *syntax.Stmt, nest int) {
+	if st == nil || nest > maxWalkNest || w.full() {
+		return
+	}
+	nest++
+	for _, r := range st.Redirs {
+		w.substs(r.Word, nest)
+	}
+	switch c := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		w.call(st, c, nest)
+	case *syntax.BinaryCmd:
+		w.stmt(c.X, nest)
+		w.stmt(c.Y, nest)
+	case *syntax.Subshell:
+		w.stmts(c.Stmts, nest)
+	case *syntax.Block:
+		w.stmts(c.Stmts, nest)
+	case *syntax.IfClause:
+		for ic := c; ic != nil; ic = ic.Else {
+			w.stmts(ic.Cond, nest)
+			w.stmts(ic.Then, nest)
+		}
+	case *syntax.WhileClause:
+		w.stmts(c.Cond, nest)
+		w.stmts(c.Do, nest)
+	case *syntax.ForClause:
+		if wi, ok := c.Loop.(*syntax.WordIter); ok {
+			for _, it := range wi.Items {
+				w.substs(it, nest)
+			}
+		}
+		w.stmts(c.Do, nest)
+	case *syntax.CaseClause:
+		w.substs(c.Word, nest)
+		for _, it := range c.Items {
+			w.stmts(it.Stmts, nest)
+		}
+	case *syntax.FuncDecl:
+		w.stmt(c.Body, nest)
+	case *syntax.TimeClause:
+		w.stmt(c.Stmt, nest)
+	case *syntax.CoprocClause:
+		w.stmt(c.Stmt, nest)
+	case *syntax.TestDecl:
+		w.stmt(c.Body, nest)
+	case *syntax.DeclClause:
+		w.decl(st, c, nest)
+	case *syntax.TestClause, *syntax.ArithmCmd, *syntax.LetClause:
+		// Tests and arithmetic run no program, but may substitute.
+		w.substs(c, nest)
+	}
+}
+
+// substs reads the command and process substitutions inside a node
+// (a word, a test), each as a script.
+func (w *shellWalker) substs(n syntax.Node, nest int) {
+	if n == nil || nest > maxWalkNest {
+		return
+	}
+	if wd, ok := n.(*syntax.Word); ok {
+		if wd == nil {
+			return
+		}
+		// Most words are literals and quotes: read their parts without
+		// the generic walk.
+		w.parts(wd.Parts, nest)
+		return
+	}
+	w.walkSubsts(n, nest)
+}
+
+func (w *shellWalker) parts(parts []syntax.WordPart, nest int) {
+	for _, p := range parts {
+		switch x := p.(type) {
+		case *syntax.Lit, *syntax.SglQuoted:
+		case *syntax.DblQuoted:
+			w.parts(x.Parts, nest)
+		case *syntax.CmdSubst:
+			w.stmts(x.Stmts, nest+1)
+		case *syntax.ProcSubst:
+			w.stmts(x.Stmts, nest+1)
+		default:
+			w.walkSubsts(p, nest)
+		}
+	}
+}
+
+func (w *shellWalker) walkSubsts(n syntax.Node, nest int) {
+	syntax.Walk(n, func(n syntax.Node) bool {
+		switch x := n.(type) {
+		case *syntax.CmdSubst:
+			w.stmts(x.Stmts, nest+1)
+			return false
+		case *syntax.ProcSubst:
+			w.stmts(x.Stmts, nest+1)
+			return false
+		}
+		return true
+	})
+}
+
+// word renders a word as the shell would see it before expansion: quotes
+// removed, escapes resolved, expansions and substitutions as written.
+func (w *shellWalker) word(wd *syntax.Word) string {
+	if wd == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range wd.Parts {
+		w.part(&b, p, false)
+	}
+	return unmask(b.String(), w.exprs)
+}
+
+func (w *shellWalker) part(b *strings.Builder, p syntax.WordPart, quoted bool) {
+	switch p := p.(type) {
+	case *syntax.Lit:
+		unescape(b, p.Value, quoted)
+	case *syntax.SglQuoted:
+		b.WriteString(p.Value)
+	case *syntax.DblQuoted:
+		for _, q := range p.Parts {
+			w.part(b, q, true)
+		}
+	default:
+		a, e := int(p.Pos().Offset()), int(p.End().Offset())
+		if a <= e && e <= len(w.src) {
+			b.WriteString(w.src[a:e])
+		}
+	}
+}
+
+// unescape resolves the backslashes of a literal as written: outside
+// quotes a backslash before a special character is removed (before an
+// ordinary one it is kept, which keeps Windows paths whole); inside double
+// quotes only before `"`, `\`, `$` and a backquote. A backslash-newline
+// is a line continuation in both.
+func unescape(b *strings.Builder, s string, quoted bool) {
+	if !strings.Contains(s, `\`) {
+		b.WriteString(s)
+		return
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		n := s[i+1]
+		switch {
+		case n == '\n':
+		case quoted && strings.IndexByte("\"\\$`", n) >= 0, !quoted && strings.IndexByte(shellSpecial, n) >= 0:
+			b.WriteByte(n)
+		default:
+			b.WriteByte(c)
+			b.WriteByte(n)
+		}
+		i++
+	}
+}
+
+func (w *shellWalker) assign(a *syntax.Assign) string {
+	switch {
+	case a.Name == nil:
+		return w.word(a.Value)
+	case a.Array != nil || a.Index != nil:
+		return w.slice(a.Pos(), a.End())
+	case a.Naked:
+		return a.Name.Value
+	}
+	op := "="
+	if a.Append {
+		op = "+="
+	}
+	return a.Name.Value + op + w.word(a.Value)
+}
+
+// text is the command as written: from the start of the statement to the
+// end of its last word or redirection (here-document bodies left out).
+func (w *shellWalker) text(st *syntax.Stmt, cmd syntax.Node) string {
+	end := cmd.End()
+	for _, r := range st.Redirs {
+		if r.Word != nil && len(r.Word.Parts) > 0 && r.Word.End().After(end) {
+			end = r.Word.End()
+		}
+	}
+	start := cmd.Pos()
+	if st.Pos().IsValid() && start.After(st.Pos()) {
+		start = st.Pos()
+	}
+	return clipText(strings.TrimSpace(w.slice(start, end)))
+}
+
+func clipText(s string) string {
+	if len(s) > maxCommandText {
+		return s[:maxCommandText]
+	}
+	return s
+}
+
+func (w *shellWalker) decl(st *syntax.Stmt, d *syntax.DeclClause, nest int) {
+	words := []string{d.Variant.Value}
+	for _, a := range d.Args {
+		if a.Value != nil {
+			w.substs(a.Value, nest)
+		}
+		words = append(words, w.assign(a))
+	}
+	c := Command{Pos: Pos{Path: w.at.Path, Line: w.line(d.Pos())}, Dialect: w.dialect, Text: w.text(st, d)}
+	if _, ok := normalise(&c, words); ok {
+		w.out = append(w.out, c)
+	}
+}
+
+func (w *shellWalker) call(st *syntax.Stmt, ce *syntax.CallExpr, nest int) {
+	words := make([]string, 0, len(ce.Assigns)+len(ce.Args))
+	for _, a := range ce.Assigns {
+		words = append(words, w.assign(a))
+	}
+	for _, a := range ce.Args {
+		words = append(words, w.word(a))
+	}
+	if len(ce.Args) == 0 {
+		// Assignments only: no program runs but substitutions do.
+		for _, a := range ce.Assigns {
+			w.substs(a.Value, nest)
+		}
+		return
+	}
+	c := Command{Pos: Pos{Path: w.at.Path, Line: w.line(ce.Pos())}, Dialect: w.dialect, Text: w.text(st, ce)}
+	inner, ok := normalise(&c, words)
+	// The script of `sh -c` is read as a script below, not as a word.
+	script := -1
+	if ok && inner >= 0 && w.depth < maxShellDepth {
+		script = inner - len(ce.Assigns)
+	}
+	for _, a := range ce.Assigns {
+		w.substs(a.Value, nest)
+	}
+	for i, a := range ce.Args {
+		if i != script {
+			w.substs(a, nest)
+		}
+	}
+	if !ok || w.full() {
+		return
+	}
+	if script >= 0 && script < len(ce.Args) {
+		arg := ce.Args[script]
+		w.out = append(w.out, shellCommands(Text{Pos: Pos{Path: w.at.Path, Line: w.line(arg.Pos())}, Value: words[inner]}, "", w.depth+1)...)
+		return
+	}
+	if body, line, ok := w.shellHeredoc(st, &c); ok {
+		w.out = append(w.out, shellCommands(Text{Pos: Pos{Path: w.at.Path, Line: line}, Value: body}, "", w.depth+1)...)
+		return
+	}
+	w.out = append(w.out, c)
+}
+
+// shellHeredoc returns the here-document (or here-string) that a shell
+// reading its commands from stdin gets — `bash <<EOF`, `sudo sh -s <<'EOF'`,
+// `bash <<< "..."` — and the line where it starts.
+func (w *shellWalker) shellHeredoc(st *syntax.Stmt, c *Command) (string, int, bool) {
+	if w.depth >= maxShellDepth || !isShell(c.Name) || len(c.Positional()) > 0 {
+		return "", 0, false
+	}
+	for _, r := range st.Redirs {
+		switch {
+		case (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) && r.Hdoc != nil && len(r.Hdoc.Parts) > 0:
+			// The body's end position takes in the delimiter line.
+			body := w.slice(r.Hdoc.Pos(), r.Hdoc.End())
+			if i := strings.LastIndexByte(body, '\n'); i >= 0 && strings.TrimLeft(body[i+1:], "\t") == w.word(r.Word) {
+				body = body[:i+1]
+			}
+			return body, w.line(r.Hdoc.Pos()), true
+		case r.Op == syntax.WordHdoc && r.Word != nil && len(r.Word.Parts) > 0:
+			return w.word(r.Word), w.line(r.Word.Pos()), true
+		}
+	}
+	return "", 0, false
+}
+
+func isShell(name string) bool {
+	switch name {
+	case "sh", "bash", "zsh", "dash", "ash", "ksh", "mksh":
+		return true
+	}
+	return false
+}
 
 // shellSpecial are the characters whose meaning a backslash removes in sh.
 const shellSpecial = " \t\\'\"$`;&|<>()*?#~{}[]!="
 
-// windows reports whether the script is PowerShell or cmd, where a
-// backslash is a path separator, not an escape.
-func (s *Script) windows() bool {
-	switch strings.ToLower(s.Shell) {
+// windowsShell reports whether a declared shell is PowerShell or cmd,
+// where a backslash is a path separator, not an escape: "pwsh",
+// "powershell -command ...", "cmd /c", "bat", "C:\\...\\powershell.exe".
+func windowsShell(shell string) bool {
+	f := strings.Fields(shell)
+	if len(f) == 0 {
+		return false
+	}
+	switch progName(f[0]) {
 	case "pwsh", "powershell", "bat", "cmd":
 		return true
 	}
@@ -121,22 +768,23 @@ type rawCmd struct {
 	end   int
 }
 
-// splitCommands splits one text into commands and normalises each.
-func splitCommands(t Text, ps bool, depth int) []Command {
+// tokenCommands is the fallback reader: it splits one text into commands
+// with splitWords and normalises each.
+func tokenCommands(t Text, ps bool, depth int) []Command {
 	var out []Command
 	for _, rc := range splitWords(t.Value, ps) {
-		c := Command{Pos: Pos{Path: t.Path, Line: t.Line + rc.line}}
-		c.Text = strings.TrimSpace(t.Value[rc.start:rc.end])
-		if len(c.Text) > maxCommandText {
-			c.Text = c.Text[:maxCommandText]
+		if len(out) >= maxShellCommands {
+			break
 		}
+		c := Command{Pos: Pos{Path: t.Path, Line: t.Line + rc.line}, Dialect: DialectTokens}
+		c.Text = clipText(strings.TrimSpace(t.Value[rc.start:rc.end]))
 		inner, ok := normalise(&c, rc.words)
 		if !ok {
 			continue
 		}
-		if inner != "" && depth < 3 {
+		if inner >= 0 && depth < maxShellDepth {
 			// sh -c '...': the string is itself a script.
-			sub := splitCommands(Text{Pos: c.Pos, Value: inner}, false, depth+1)
+			sub := shellCommands(Text{Pos: c.Pos, Value: rc.words[inner]}, "", depth+1)
 			for i := range sub {
 				sub[i].Line = c.Line
 			}
@@ -155,7 +803,12 @@ var shellKeywords = map[string]bool{
 
 var shellEnders = map[string]bool{"fi": true, "done": true, "esac": true, "}": true, ")": true, ";;": true}
 
-// splitWords splits shell text into commands of unquoted words. line is
+// splitWords splits shell text into commands of unquoted words. It is a
+// deliberately small reading of shell, used when the parser cannot be: it
+// knows quotes, `\` line continuations, comments, `$(...)`, `${{ ... }}`
+// expressions, here-documents (skipped), the separators `;` `&&` `||` `|`
+// `&` and newlines, and the words of compound commands (`if`, `then`,
+// `do`, ...). It does not expand anything. line is
 // the 0-based line of the command's first word within s.
 func splitWords(s string, ps bool) []rawCmd {
 	var cmds []rawCmd
@@ -374,19 +1027,24 @@ func skipHeredocs(s string, i, line int, delims []string) (int, int) {
 
 // Normalise turns a command's words into its program and arguments:
 // leading VAR=value words are kept apart; `sudo`, `env`, `exec`, `time`,
-// `nohup`, `command`, `nice`, `timeout` and the shell keywords of compound
-// commands are dropped; the program becomes its lower-case base name
+// `nohup`, `command`, `nice`, `stdbuf`, `timeout`, `xargs` (when it names
+// a command) and the shell keywords of compound commands are dropped; the program becomes its lower-case base name
 // without `.exe`; runners are looked through (`npx`, `bunx`, `pnpm dlx`,
 // `yarn dlx`, `pipx run`, `uvx`, `uv run`, `uv tool run`, `poetry run`,
 // `pipenv run`, `bundle exec`, `go tool`, `go run PKG[@v]`,
 // `python -m MOD`); `docker run`/`podman run` keep their name and record
-// the image. For `sh -c` / `bash -c`, inner is the script string.
-func normalise(c *Command, words []string) (inner string, ok bool) {
+// the image. For `sh -c` / `bash -c`, inner is the index in words of the
+// script string (else -1); c is then the shell command itself.
+func normalise(c *Command, words []string) (inner int, ok bool) {
+	n := len(words)
+	// at turns an index into rest, a suffix of words in length (every
+	// rewrite below keeps the tail aligned), into an index into words.
+	at := func(rest []string, i int) int { return n - len(rest) + i }
 	for len(words) > 0 && (shellKeywords[words[0]] || shellEnders[words[0]]) {
 		words = words[1:]
 	}
 	if len(words) > 0 && (words[0] == "for" || words[0] == "case" || words[0] == "select" || words[0] == "function") {
-		return "", false
+		return -1, false
 	}
 	for len(words) > 0 && isAssign(words[0]) {
 		c.Assign = append(c.Assign, words[0])
@@ -394,7 +1052,7 @@ func normalise(c *Command, words []string) (inner string, ok bool) {
 	}
 	for range 8 {
 		if len(words) == 0 {
-			return "", false
+			return -1, false
 		}
 		name := progName(words[0])
 		rest := words[1:]
@@ -407,6 +1065,11 @@ func normalise(c *Command, words []string) (inner string, ok bool) {
 			}
 			words = rest
 			continue
+		case "xargs":
+			if cmd := skipFlags(rest, xargsValueFlags); len(cmd) > 0 {
+				words = cmd
+				continue
+			}
 		case "timeout":
 			rest = skipFlags(rest, map[string]bool{"-s": true, "-k": true, "--signal": true, "--kill-after": true})
 			if len(rest) > 0 {
@@ -450,7 +1113,7 @@ func normalise(c *Command, words []string) (inner string, ok bool) {
 					if i+1 < len(rest) {
 						c.Name = name
 						c.Args = rest
-						return rest[i+1], true
+						return at(rest, i+1), true
 					}
 				}
 				if !strings.HasPrefix(w, "-") {
@@ -475,9 +1138,16 @@ func normalise(c *Command, words []string) (inner string, ok bool) {
 				}
 			}
 		}
-		return "", true
+		return -1, true
 	}
-	return "", false
+	return -1, false
+}
+
+// xargsValueFlags are the xargs flags that take a value as the next word.
+var xargsValueFlags = map[string]bool{
+	"-I": true, "-n": true, "-P": true, "-L": true, "-d": true, "-E": true, "-s": true, "-a": true,
+	"--arg-file": true, "--delimiter": true, "--max-args": true, "--max-procs": true, "--max-lines": true,
+	"--max-chars": true, "--eof": true, "--process-slot-var": true, "--replace": false,
 }
 
 func isAssign(w string) bool {

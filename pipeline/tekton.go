@@ -23,6 +23,9 @@ func parseTekton(f *File, text string) {
 			f.setProblem("not a Tekton resource: a document is not a mapping")
 			continue
 		}
+		if !r.charge(1) {
+			break
+		}
 		res := tektonResource(r, f, m)
 		f.Resources = append(f.Resources, res)
 		f.Jobs = append(f.Jobs, res.Jobs...)
@@ -40,8 +43,8 @@ func tektonResource(r *yreader, f *File, m *yaml.Node) *Resource {
 		if res.Name == "" {
 			res.Name = r.getStr(md, "generateName")
 		}
-		res.Labels = r.vars(r.get(md, "labels"))
-		res.Annotations = r.vars(r.get(md, "annotations"))
+		res.Labels = paidVars(r, r.get(md, "labels"))
+		res.Annotations = paidVars(r, r.get(md, "annotations"))
 	}
 	spec := r.get(m, "spec")
 	res.Params = tektonParams(r, r.get(spec, "params"))
@@ -82,6 +85,9 @@ func tektonResource(r *yreader, f *File, m *yaml.Node) *Resource {
 func tektonParams(r *yreader, n *yaml.Node) []Var {
 	var out []Var
 	for _, it := range r.items(n) {
+		if !r.charge(1) {
+			break
+		}
 		name := r.deref(r.get(it, "name"))
 		if name == nil || name.Kind != yaml.ScalarNode {
 			continue
@@ -90,7 +96,11 @@ func tektonParams(r *yreader, n *yaml.Node) []Var {
 		if v == nil {
 			v = r.get(it, "default")
 		}
-		out = append(out, Var{Pos: r.pos(name), Name: name.Value, Value: r.flat(v)})
+		pv := Var{Pos: r.pos(name), Name: name.Value, Value: r.flat(v)}
+		if d := r.deref(v); d != nil {
+			pv.ValueLine = d.Line
+		}
+		out = append(out, pv)
 	}
 	return out
 }
@@ -99,6 +109,9 @@ func tektonTasks(r *yreader, spec *yaml.Node, newJob func(Pos, string) *Job) []*
 	var out []*Job
 	for _, key := range []string{"tasks", "finally"} {
 		for _, t := range r.items(r.get(spec, key)) {
+			if !r.charge(1) {
+				break
+			}
 			name := r.getStr(t, "name")
 			j := newJob(r.pos(t), name)
 			j.TaskRef = tektonRef(r, r.get(t, "taskRef"))
@@ -118,14 +131,29 @@ func tektonRef(r *yreader, n *yaml.Node) *TaskRef {
 	if d == nil || d.Kind != yaml.MappingNode {
 		return nil
 	}
-	return &TaskRef{
+	t := &TaskRef{
 		Pos:      r.pos(d),
 		Name:     r.getStr(d, "name"),
 		Kind:     r.getStr(d, "kind"),
-		Bundle:   r.getStr(d, "bundle"),
 		Resolver: r.getStr(d, "resolver"),
 		Params:   tektonParams(r, r.get(d, "params")),
 	}
+	// The bundle is `bundle:` (the older form) or the bundles resolver's
+	// `bundle` param; BundleLine is where its value is written.
+	if b := r.deref(r.get(d, "bundle")); b != nil && b.Kind == yaml.ScalarNode {
+		t.Bundle, t.BundleLine = b.Value, b.Line
+	} else if t.Resolver == "bundles" {
+		for _, p := range t.Params {
+			if p.Name == "bundle" {
+				t.BundleLine = p.ValueLine
+				if t.BundleLine == 0 {
+					t.BundleLine = p.Line
+				}
+				break
+			}
+		}
+	}
+	return t
 }
 
 // tektonSteps reads the steps (and sidecars) of a task spec; a
@@ -138,6 +166,9 @@ func tektonSteps(r *yreader, spec *yaml.Node) []*Step {
 	var out []*Step
 	for _, key := range []string{"steps", "sidecars"} {
 		for _, s := range r.items(r.get(spec, key)) {
+			if !r.charge(1) {
+				break
+			}
 			st := tektonStep(r, s)
 			if st == nil {
 				continue
@@ -177,6 +208,9 @@ func tektonStep(r *yreader, s *yaml.Node) *Step {
 func tektonEnv(r *yreader, n *yaml.Node) []Var {
 	var out []Var
 	for _, it := range r.items(n) {
+		if !r.charge(1) {
+			break
+		}
 		name := r.deref(r.get(it, "name"))
 		if name == nil || name.Kind != yaml.ScalarNode {
 			continue
