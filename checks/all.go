@@ -17,6 +17,12 @@ import (
 	"github.com/ssdf-dev/ssdf/checks/criteria-issue-templates"
 	"github.com/ssdf-dev/ssdf/checks/criteria-policy-defined"
 	"github.com/ssdf-dev/ssdf/checks/criteria-security-dod"
+	"github.com/ssdf-dev/ssdf/checks/infra-as-code-locked"
+	"github.com/ssdf-dev/ssdf/checks/pipeline-as-code"
+	"github.com/ssdf-dev/ssdf/checks/pipeline-dangerous-triggers"
+	"github.com/ssdf-dev/ssdf/checks/pipeline-pinned-actions"
+	"github.com/ssdf-dev/ssdf/checks/pipeline-pinned-images"
+	"github.com/ssdf-dev/ssdf/checks/pipeline-token-permissions"
 	"github.com/ssdf-dev/ssdf/checks/toolchain-required-tools"
 	"github.com/ssdf-dev/ssdf/checks/toolchain-template"
 )
@@ -34,6 +40,12 @@ var List = []*check.Check{
 	criteriaissuetemplates.Check,
 	criteriapolicydefined.Check,
 	criteriasecuritydod.Check,
+	infraascodelocked.Check,
+	pipelineascode.Check,
+	pipelinedangeroustriggers.Check,
+	pipelinepinnedactions.Check,
+	pipelinepinnedimages.Check,
+	pipelinetokenpermissions.Check,
 	toolchainrequiredtools.Check,
 	toolchaintemplate.Check,
 }
