@@ -9,6 +9,7 @@ import (
 	"github.com/ssdf-dev/ssdf/checks/audit-attestations"
 	"github.com/ssdf-dev/ssdf/checks/audit-exceptions-tracked"
 	"github.com/ssdf-dev/ssdf/checks/audit-tracker"
+	"github.com/ssdf-dev/ssdf/checks/build-lockfile"
 	"github.com/ssdf-dev/ssdf/checks/codeowners-coverage"
 	"github.com/ssdf-dev/ssdf/checks/codeowners-group"
 	"github.com/ssdf-dev/ssdf/checks/codeowners-present"
@@ -32,6 +33,7 @@ var List = []*check.Check{
 	auditattestations.Check,
 	auditexceptionstracked.Check,
 	audittracker.Check,
+	buildlockfile.Check,
 	codeownerscoverage.Check,
 	codeownersgroup.Check,
 	codeownerspresent.Check,

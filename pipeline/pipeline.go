@@ -28,6 +28,7 @@ package pipeline
 import (
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -527,9 +528,31 @@ func Parse(tree snapshot.Tree) *Set {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
+	// Files that stand alone are parsed on every core; GitLab files, whose
+	// includes reach across files, and Argo CD documents after that, in
+	// order. Each parse writes only to its own File.
+	b.async = true
+	// The slice is sized first: the workers write into it while the loop runs.
+	n := 0
 	for _, p := range paths {
 		if IsDockerfile(p) {
-			s.Dockerfiles = append(s.Dockerfiles, parseDockerfileAt(tree, p))
+			n++
+		}
+	}
+	dockerfiles := make([]*Dockerfile, n)
+	n = 0
+	for _, p := range paths {
+		if IsDockerfile(p) {
+			slot := &dockerfiles[n]
+			n++
+			b.spawn(func() {
+				defer func() {
+					if v := recover(); v != nil {
+						*slot = &Dockerfile{Path: p, Problem: fmt.Sprintf("internal error while parsing: %v", v)}
+					}
+				}()
+				*slot = parseDockerfileAt(tree, p)
+			})
 		}
 		switch classify(p) {
 		case Workflow:
@@ -546,6 +569,9 @@ func Parse(tree snapshot.Tree) *Set {
 			b.other(p)
 		}
 	}
+	b.wg.Wait()
+	b.async = false
+	s.Dockerfiles = dockerfiles
 	b.gitlab()
 	slices.SortFunc(s.Files, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
 	markActive(s)
@@ -582,6 +608,24 @@ type builder struct {
 	set         *Set
 	byPath      map[string]*File
 	gitlabQueue []string
+
+	// async makes parse run the parser on the worker pool; wg waits for it.
+	async bool
+	wg    sync.WaitGroup
+	sem   chan struct{}
+}
+
+// spawn runs fn on a bounded pool of goroutines (one per core).
+func (b *builder) spawn(fn func()) {
+	if b.sem == nil {
+		b.sem = make(chan struct{}, runtime.GOMAXPROCS(0))
+	}
+	b.sem <- struct{}{}
+	b.wg.Add(1)
+	go func() {
+		defer func() { <-b.sem; b.wg.Done() }()
+		fn()
+	}()
 }
 
 // parse adds the file at p, parsed by fn, with every failure and panic
@@ -594,14 +638,19 @@ func (b *builder) parse(p string, sys System, kind Kind, fn func(f *File, text s
 	if !ok {
 		return f
 	}
-	func() {
+	run := func() {
 		defer func() {
 			if v := recover(); v != nil {
 				f.Problem = fmt.Sprintf("internal error while parsing: %v", v)
 			}
 		}()
 		fn(f, text)
-	}()
+	}
+	if b.async {
+		b.spawn(run)
+	} else {
+		run()
+	}
 	return f
 }
 

@@ -32,7 +32,7 @@ A reference passes when it ends in ` + "`@sha256:`" + ` and 64 hex digits. Varia
 
 An image that is nothing but a variable without a known value (` + "`${{ matrix.image }}`" + `, ` + "`$IMAGE`" + ` defined nowhere, ` + "`ARG BASE`" + ` without a default) cannot be judged: it yields no finding, is listed in the details (` + "`unresolved`" + `), and makes the result unknown when nothing fails. An image that is only partly a variable (` + "`ruby:${RUBY_VERSION}`" + `) fails unless its resolved form carries a digest.
 
-Not judged (counted in ` + "`notJudged`" + `): images of the other CI systems (Azure Pipelines, CircleCI, Bitbucket, Buildkite, Drone, Woodpecker, Travis), which SPEC does not list; ` + "`docker run IMAGE`" + ` in scripts, which mostly runs images the pipeline has just built; and the images of ` + "`COPY --from=`" + ` and ` + "`RUN --mount=…,from=`" + ` that are not build stages, which are not ` + "`FROM`" + ` lines.
+Not judged (counted in ` + "`notJudged`" + `): images of the other CI systems (Azure Pipelines, CircleCI, Bitbucket, Buildkite, Drone, Woodpecker, Travis), which SPEC does not list; and the images of ` + "`COPY --from=`" + ` and ` + "`RUN --mount=…,from=`" + ` that are not build stages, which are not ` + "`FROM`" + ` lines. ` + "`docker run IMAGE`" + ` in scripts is not judged either (it mostly runs images the pipeline has just built) and not counted.
 
 **pass** — every judged image is pinned by digest, a build stage or ` + "`scratch`" + `. Details: ` + "`images`" + ` (` + "`{pinned, unpinned, unresolved}`" + ` counts), ` + "`stages`" + ` and ` + "`scratch`" + ` (references that pass without a digest), ` + "`unresolved`" + ` (up to 20 ` + "`{path, line, image}`" + `) and ` + "`notJudged`" + `.
 
@@ -173,11 +173,6 @@ func run(p *check.Pass) check.Result {
 			for _, st := range j.Steps {
 				if st.Image != nil {
 					e.pipelineImage(f, j, st.Image, gitlabGlobals)
-				}
-				for _, c := range st.Run.Commands() {
-					if c.Image != "" {
-						e.d.NotJudged["docker-run"]++
-					}
 				}
 			}
 		}
