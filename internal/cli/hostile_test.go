@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -174,3 +175,67 @@ func TestHostileRawIsValidJSON(t *testing.T) {
 		t.Errorf("skipped = %v, want the four symlinks", raw.Tree.Skipped)
 	}
 }
+
+// TestHostilePipelines: YAML alias bombs, a 50 MiB workflow and a document
+// nested 20,000 levels deep are refused with a finding (or, where the model
+// never expands the alias, read harmlessly), and the scan stays small.
+func TestHostilePipelines(t *testing.T) {
+	dir := t.TempDir()
+	wf := filepath.Join(dir, ".github", "workflows")
+	if err := os.MkdirAll(wf, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var bomb strings.Builder
+	bomb.WriteString("on: push\nx0: &x0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+	for i := 1; i < 12; i++ {
+		bomb.WriteString("x" + itoa(i) + ": &x" + itoa(i) + " [" + strings.TrimSuffix(strings.Repeat("*x"+itoa(i-1)+",", 9), ",") + "]\n")
+	}
+	// GitHub steps must be mappings: a bomb of nested lists there is never
+	// expanded. GitLab flattens nested script lists: there it would be.
+	gitlabBomb := strings.ReplaceAll(strings.ReplaceAll(bomb.String(), "x", ".x"), "*.x", "*x")
+	gitlabBomb = strings.ReplaceAll(strings.ReplaceAll(gitlabBomb, "&.x", "&x"), "on: push\n", "")
+	bomb.WriteString("jobs:\n  j:\n    runs-on: ubuntu-latest\n    steps: *x11\n")
+	gitlabBomb += "job:\n  script: *x11\n"
+	if err := os.WriteFile(filepath.Join(dir, ".gitlab-ci.yml"), []byte(gitlabBomb), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	huge := "on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n" + strings.Repeat("      - uses: actions/checkout@v4\n", 50<<20/34)
+	for name, text := range map[string]string{
+		"bomb.yml": bomb.String(),
+		"deep.yml": "on: push\njobs: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n",
+		"huge.yml": huge,
+	} {
+		if err := os.WriteFile(filepath.Join(wf, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code, rss := runSSDF(t, dir, "scan", "--format", "json")
+	if code != 0 && code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if rss > 200<<20 {
+		t.Errorf("peak memory %d MiB, want under 200 MiB", rss>>20)
+	}
+	rep, err := report.Read(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Result("pipeline-pinned-actions")
+	if r == nil {
+		t.Fatal("no pipeline-pinned-actions result")
+	}
+	if r.Status == report.StatusPass || r.Status == report.StatusNotApplicable {
+		t.Errorf("pipeline-pinned-actions = %s on unreadable workflows: %s", r.Status, r.Reason)
+	}
+	refused := map[string]bool{}
+	for _, f := range r.Findings {
+		refused[f.Path] = true
+	}
+	for _, name := range []string{".gitlab-ci.yml", ".github/workflows/deep.yml", ".github/workflows/huge.yml"} {
+		if !refused[name] {
+			t.Errorf("no finding names %s: %+v", name, r.Findings)
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
