@@ -106,10 +106,3 @@ type Change struct {
 	Error string `json:"error,omitempty"`
 }
 
-// Forge holds what the forge API said. Consulted is false when no forge was
-// read (offline scan, no token); Reason then says why, and checks whose
-// evidence could come from the forge are unknown rather than failing.
-type Forge struct {
-	Consulted bool   `json:"consulted"`
-	Reason    string `json:"reason,omitempty"`
-}
