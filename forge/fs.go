@@ -128,7 +128,9 @@ type file struct {
 	size int64
 }
 
-func (f *file) Stat() (fs.FileInfo, error) { return fileInfo{name: f.name, mode: 0o444, size: f.size}, nil }
+func (f *file) Stat() (fs.FileInfo, error) {
+	return fileInfo{name: f.name, mode: 0o444, size: f.size}, nil
+}
 func (f *file) Read(b []byte) (int, error) { return f.r.Read(b) }
 func (f *file) Close() error               { return nil }
 
