@@ -179,15 +179,118 @@ func Validate(checks []*Check) error {
 
 // NoFileEvidence is the result of a check with a file part and a forge
 // part when the files show nothing (SPEC §3): `unknown` while the forge
-// could still supply the evidence but was not read, else `fail` with
+// could still supply the evidence but was not read — not consulted at all
+// ("no evidence in the files; forge not consulted"), or consulted while one
+// of facts, the forge facts that carry the evidence, is not known (the
+// reason then names the missing permission or plan) — else `fail` with
 // failReason.
-func NoFileEvidence(p *Pass, failReason string) Result {
+func NoFileEvidence(p *Pass, failReason string, facts ...ForgeFact) Result {
 	if !p.Snapshot.Forge.Consulted {
-		why := p.Snapshot.Forge.Reason
-		if why == "" {
-			why = "the forge was not read"
-		}
-		return Resultf(Unknown, "no evidence in the files; forge not consulted (%s)", why)
+		return Resultf(Unknown, "no evidence in the files; forge not consulted (%s)", notConsulted(p))
+	}
+	if why := unknownFacts(facts); why != "" {
+		return Resultf(Unknown, "no evidence in the files; the forge could not show it: %s", why)
 	}
 	return Result{Status: Failed, Reason: failReason}
+}
+
+// ForgeFact is a forge fact reduced to what the verdict helpers need:
+// what it is, whether it is known and, if not, why.
+type ForgeFact struct {
+	// What names the fact as a noun phrase for reasons ("the
+	// organization's two-factor requirement").
+	What  string
+	Known bool
+	Read  bool
+	Err   *snapshot.Unavailable
+}
+
+// FactOf describes a forge fact for ForgeUnknown and NoFileEvidence.
+func FactOf[T any](what string, f snapshot.Fact[T]) ForgeFact {
+	return ForgeFact{What: what, Known: f.Known(), Read: f.Read, Err: f.Err}
+}
+
+// PartOf describes a part of a fact that the forge could not read while
+// the rest was (GitHub classic protection beside readable rulesets, GitLab
+// approval or push rules): known when u is nil.
+func PartOf(what string, u *snapshot.Unavailable) ForgeFact {
+	return ForgeFact{What: what, Known: u == nil, Read: true, Err: u}
+}
+
+// Why is one clause saying why the fact is not known: the forge's reason,
+// with the permission the token lacks or the plan that lacks the feature.
+// It is empty for a known fact.
+func (f ForgeFact) Why() string {
+	if f.Known {
+		return ""
+	}
+	if f.Err == nil {
+		return f.What + " was not read from the forge"
+	}
+	why := f.Err.Reason
+	if why == "" {
+		why = "the forge did not answer (" + f.Err.Kind + ")"
+	}
+	switch f.Err.Kind {
+	case "permission":
+		if f.Err.Permission != "" && !strings.Contains(why, f.Err.Permission) {
+			why += " (missing permission: " + f.Err.Permission + ")"
+		}
+	case "plan":
+		if !strings.Contains(strings.ToLower(why), "plan") {
+			why += " (the plan lacks this feature)"
+		}
+	}
+	return f.What + " could not be read: " + why
+}
+
+// ForgeUnknown returns the `unknown` result, and true, when facts cannot
+// decide a forge check: the forge was not consulted, or one of the facts
+// is not known (the reason names the missing permission or plan). It
+// returns false when every fact is known.
+func ForgeUnknown(p *Pass, facts ...ForgeFact) (Result, bool) {
+	if !p.Snapshot.Forge.Consulted {
+		var what []string
+		for _, f := range facts {
+			what = append(what, f.What)
+		}
+		return Resultf(Unknown, "the forge was not consulted (%s), so %s %s unknown", notConsulted(p), strings.Join(what, " and "), isAre(len(what))), true
+	}
+	if why := unknownFacts(facts); why != "" {
+		return Result{Status: Unknown, Reason: why}, true
+	}
+	return Result{}, false
+}
+
+// ForgeKind is the kind of the target's forge: the consulted forge's, else
+// the one the scan decided on (SPEC §3, "The forge of a repository").
+func ForgeKind(p *Pass) string {
+	if k := p.Snapshot.Forge.Kind; k != "" {
+		return k
+	}
+	return p.Snapshot.Target.Forge
+}
+
+func notConsulted(p *Pass) string {
+	if why := p.Snapshot.Forge.Reason; why != "" {
+		return why
+	}
+	return "the forge was not read"
+}
+
+func unknownFacts(facts []ForgeFact) string {
+	var why []string
+	for _, f := range facts {
+		if !f.Known {
+			why = append(why, f.Why())
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

@@ -88,4 +88,5 @@ func dropDirs(t *snapshot.Tree, dirs []string) {
 		kept = append(kept, f)
 	}
 	t.Files = kept
+	t.Vendored = slices.DeleteFunc(t.Vendored, under)
 }

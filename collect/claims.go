@@ -62,6 +62,10 @@ func claimed(p string) claim {
 		// Dependency manifests anywhere (package manifest, build-lockfile);
 		// their locks are looked up by path only.
 		return keep
+	case "makefile", "gnumakefile":
+		// Makefiles anywhere: their recipes' install commands
+		// (build-locked-install).
+		return keep
 	case ".copier-answers.yml", ".copier-answers.yaml", ".cruft.json", ".gitlab-ci.yml", ".gitlab-ci.yaml",
 		"bitbucket-pipelines.yml", ".drone.yml", ".woodpecker.yml", ".travis.yml", ".ssdf.yaml", ".ssdf.yml":
 		if dir == "" {
@@ -73,6 +77,9 @@ func claimed(p string) claim {
 	case strings.HasPrefix(base, "jenkinsfile.") || strings.HasSuffix(base, ".jenkinsfile"),
 		strings.HasPrefix(base, "dockerfile.") || strings.HasSuffix(base, ".dockerfile"),
 		strings.HasPrefix(base, "containerfile.") || strings.HasSuffix(base, ".containerfile"):
+		return keep
+	case ext == ".mk" && len(base) > 3:
+		// Makefile fragments anywhere (build-locked-install).
 		return keep
 	case ext == ".module":
 		// Spinnaker Dinghy modules, anywhere (the dinghyfile is claimed above).
@@ -103,6 +110,18 @@ func claimed(p string) claim {
 		// .NET projects and pip requirements files anywhere, with the files
 		// kept under requirements*/ directories that `-r` includes (package
 		// manifest).
+		return keep
+	case yaml && strings.Contains(base, "goreleaser"),
+		base == ".bazelrc" || strings.HasSuffix(base, ".bazelrc") || strings.HasPrefix(base, ".bazelrc."),
+		base == "gradle-wrapper.properties" || base == "maven-wrapper.properties",
+		ext == ".gradle" || strings.HasSuffix(base, ".gradle.kts"),
+		(base == "config.toml" || base == "config") && (dir == ".cargo" || strings.HasSuffix(dir, "/.cargo")):
+		// Build settings anywhere (build-reproducible-settings,
+		// build-hermetic): GoReleaser configurations (`.goreleaser.yaml`,
+		// `goreleaser.yml`, `.goreleaser-nightly.yml`, …), Bazel rc files
+		// and the rc files they import, Maven and Gradle wrapper
+		// properties, every Gradle script (convention plugins and applied
+		// scripts set the archive settings), Cargo configuration.
 		return keep
 	case yaml:
 		// Kubernetes-style manifests anywhere: Backstage templates,

@@ -1,14 +1,17 @@
 package collect
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +26,15 @@ import (
 type Git struct {
 	Dir string
 	Env []string
+	// Commits is how many of HEAD's first-parent commits to read with
+	// their signatures (the policy's signedCommits.window); 0 reads
+	// DefaultCommits.
+	Commits int
 }
+
+// DefaultCommits is how many commits Read reads when Git.Commits is 0: the
+// default signedCommits.window (SPEC §6).
+const DefaultCommits = 50
 
 // Read returns the git facts, with Available false and the reason when dir
 // is not a git repository or git cannot read it. changed lists the paths
@@ -62,11 +73,21 @@ func (g Git) Read(ctx context.Context, ex *Excluder, changed []string) snapshot.
 		}
 	}
 	slices.Sort(s.Tracked)
+	shallow := g.shallowCommits(ctx)
 	if len(changed) > 0 {
-		shallow := g.shallowCommits(ctx)
 		s.Changes = map[string]snapshot.Change{}
 		for _, p := range changed {
 			s.Changes[p] = g.lastChange(ctx, p, s.Head, shallow)
+		}
+	}
+	if s.Head != "" {
+		n := g.Commits
+		if n <= 0 {
+			n = DefaultCommits
+		}
+		s.Commits, err = g.commits(ctx, n, shallow)
+		if err != nil {
+			s.Commits, s.CommitsError = nil, err.Error()
 		}
 	}
 	return s
@@ -111,8 +132,9 @@ func (g Git) shallowCommits(ctx context.Context) map[string]bool {
 	return m
 }
 
-// run runs one git command in g.Dir and returns its standard output.
-func (g Git) run(ctx context.Context, args ...string) (string, error) {
+// command prepares one git command in g.Dir, hardened: hooks and
+// fsmonitor off, no prompts, no optional locks, the C locale.
+func (g Git) command(ctx context.Context, args ...string) *exec.Cmd {
 	full := append([]string{"-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.quotePath=false"}, args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Dir = g.Dir
@@ -121,25 +143,43 @@ func (g Git) run(ctx context.Context, args ...string) (string, error) {
 		env = os.Environ()
 	}
 	cmd.Env = append(slices.Clip(env), "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
+	return cmd
+}
+
+// run runs one git command in g.Dir and returns its standard output.
+func (g Git) run(ctx context.Context, args ...string) (string, error) {
+	cmd := g.command(ctx, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		if errors.Is(err, exec.ErrNotFound) {
-			return "", errors.New("git is not installed")
+		verb := args[0]
+		for _, a := range args {
+			if !strings.HasPrefix(a, "-") {
+				verb = a
+				break
+			}
 		}
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
-		}
-		if strings.Contains(msg, "not a git repository") {
-			return "", errors.New("not a git repository")
-		}
-		if msg == "" {
-			msg = err.Error()
-		}
-		return "", fmt.Errorf("git %s: %s", args[0], strings.TrimPrefix(msg, "fatal: "))
+		return "", gitError(verb, err, stderr.String())
 	}
 	return stdout.String(), nil
+}
+
+// gitError turns a failed git command into a one-line error.
+func gitError(verb string, err error, stderr string) error {
+	if errors.Is(err, exec.ErrNotFound) {
+		return errors.New("git is not installed")
+	}
+	msg := strings.TrimSpace(stderr)
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if strings.Contains(msg, "not a git repository") {
+		return errors.New("not a git repository")
+	}
+	if msg == "" {
+		msg = err.Error()
+	}
+	return fmt.Errorf("git %s: %s", verb, strings.TrimPrefix(msg, "fatal: "))
 }
 
 // StripCredentials removes a user name and password from a remote URL, so
@@ -158,4 +198,167 @@ func StripCredentials(remote string) string {
 	}
 	u.User = nil
 	return u.String()
+}
+
+// maxHeaderLine bounds one header line of a commit object; longer lines
+// (a hostile author name) are skipped, not kept.
+const maxHeaderLine = 64 << 10
+
+// commits reads the n newest commits of HEAD's first-parent history with
+// the kind of signature each carries. The raw commit objects are read
+// with `git cat-file --batch` and only their headers are parsed: nothing
+// is verified, so neither gpg nor ssh-keygen ever runs, whatever the
+// repository's configuration says. Replace refs are ignored, so that the
+// objects read are the commits themselves.
+func (g Git) commits(ctx context.Context, n int, shallow map[string]bool) ([]snapshot.GitCommit, error) {
+	out, err := g.run(ctx, "--no-replace-objects", "rev-list", "--first-parent", "--parents", "-n", strconv.Itoa(n), "HEAD", "--")
+	if err != nil {
+		return nil, err
+	}
+	var list []snapshot.GitCommit
+	var in strings.Builder
+	for l := range strings.SplitSeq(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			continue
+		}
+		c := snapshot.GitCommit{SHA: f[0], Boundary: shallow[f[0]]}
+		c.Root = len(f) == 1 && !c.Boundary
+		list = append(list, c)
+		in.WriteString(f[0])
+		in.WriteByte('\n')
+	}
+	if len(list) == 0 {
+		return list, nil
+	}
+	cmd := g.command(ctx, "--no-replace-objects", "cat-file", "--batch")
+	// A partial clone must not fetch from its remote behind the scan's back.
+	cmd.Env = append(cmd.Env, "GIT_NO_LAZY_FETCH=1")
+	cmd.Stdin = strings.NewReader(in.String())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, gitError("cat-file", err, "")
+	}
+	br := bufio.NewReaderSize(stdout, maxHeaderLine)
+	obj := bufio.NewReaderSize(nil, maxHeaderLine)
+	perr := func() error {
+		for i := range list {
+			if err := readCommit(br, obj, &list[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	if perr != nil {
+		_, _ = io.Copy(io.Discard, stdout)
+	}
+	if err := cmd.Wait(); err != nil {
+		return nil, gitError("cat-file", err, stderr.String())
+	}
+	if perr != nil {
+		return nil, fmt.Errorf("git cat-file: %w", perr)
+	}
+	return list, nil
+}
+
+// readCommit reads one `cat-file --batch` answer for c: the line
+// "<sha> commit <size>", then the object, then a newline. It keeps the
+// committer date and the signature kind and discards the rest. obj is a
+// reader to reuse for the object.
+func readCommit(br, obj *bufio.Reader, c *snapshot.GitCommit) error {
+	head, err := br.ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", c.SHA, err)
+	}
+	f := strings.Fields(head)
+	if len(f) != 3 || f[0] != c.SHA || f[1] != "commit" {
+		return fmt.Errorf("unexpected answer for %s: %q", c.SHA, strings.TrimSpace(head))
+	}
+	size, err := strconv.ParseInt(f[2], 10, 64)
+	if err != nil || size < 0 {
+		return fmt.Errorf("unexpected size for %s: %q", c.SHA, f[2])
+	}
+	obj.Reset(io.LimitReader(br, size))
+	for {
+		line, err := obj.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			// An overlong header line: skip the rest of it.
+			for err == bufio.ErrBufferFull {
+				_, err = obj.ReadSlice('\n')
+			}
+			if err != nil {
+				break
+			}
+			continue
+		}
+		l := strings.TrimSuffix(string(line), "\n")
+		if l == "" {
+			break // the end of the headers (or of the object)
+		}
+		key, val, _ := strings.Cut(l, " ")
+		switch key {
+		case "committer":
+			c.Date = identDate(val)
+		case "gpgsig", "gpgsig-sha256":
+			if c.Signature == "" {
+				c.Signature = signatureKind(val)
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if _, err := io.Copy(io.Discard, obj); err != nil {
+		return fmt.Errorf("reading %s: %w", c.SHA, err)
+	}
+	if b, err := br.ReadByte(); err != nil || b != '\n' {
+		return fmt.Errorf("reading %s: object not terminated", c.SHA)
+	}
+	return nil
+}
+
+// identDate parses the date of a git identity "Name <email> 1700000000 +0100".
+func identDate(ident string) time.Time {
+	f := strings.Fields(ident[strings.LastIndexByte(ident, '>')+1:])
+	if len(f) < 1 {
+		return time.Time{}
+	}
+	secs, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.Unix(secs, 0).UTC()
+}
+
+// signatureKind names the kind of a signature from the first line of its
+// armor, as git itself tells them apart (gpg-interface.c).
+func signatureKind(first string) string {
+	switch strings.TrimSpace(first) {
+	case "-----BEGIN PGP SIGNATURE-----", "-----BEGIN PGP MESSAGE-----":
+		return "gpg"
+	case "-----BEGIN SSH SIGNATURE-----":
+		return "ssh"
+	case "-----BEGIN SIGNED MESSAGE-----":
+		return "x509"
+	}
+	return ""
+}
+
+// Head returns the commit that HEAD names in g.Dir, read with the same
+// hardened git invocation as Read (hooks and fsmonitor off). It fails when
+// g.Dir is not in a git repository or HEAD names no commit.
+func (g Git) Head(ctx context.Context) (string, error) {
+	if _, err := g.run(ctx, "rev-parse", "--show-toplevel"); err != nil {
+		return "", err
+	}
+	out, err := g.run(ctx, "rev-parse", "--verify", "-q", "HEAD^{commit}")
+	if err != nil || strings.TrimSpace(out) == "" {
+		return "", errors.New("HEAD names no commit")
+	}
+	return strings.TrimSpace(out), nil
 }

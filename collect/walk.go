@@ -108,6 +108,9 @@ func Walk(ctx context.Context, fsys fs.FS, ex *Excluder, lim Limits) snapshot.Tr
 		if ex.Excluded(p) {
 			t.Excluded++
 			if d.IsDir() {
+				if v := vendoredModules(fsys, ex, p, d); v != "" {
+					t.Vendored = append(t.Vendored, v)
+				}
 				return fs.SkipDir
 			}
 			return nil
@@ -147,8 +150,35 @@ func Walk(ctx context.Context, fsys fs.FS, ex *Excluder, lim Limits) snapshot.Tr
 		t.Error = stop.Error()
 	}
 	slices.Sort(t.Files)
+	slices.Sort(t.Vendored)
 	slices.SortFunc(t.Skipped, func(a, b snapshot.Skipped) int { return strings.Compare(a.Path, b.Path) })
 	return t
+}
+
+// vendoredModules returns p/modules.txt when p is a real directory named
+// `vendor` that only the default "vendor" segment excludes (not a policy
+// pattern) and that holds a regular file modules.txt, the file `go mod
+// vendor` writes. Only that one directory listing is read; the rest of
+// vendor/ stays unwalked.
+func vendoredModules(fsys fs.FS, ex *Excluder, p string, d fs.DirEntry) string {
+	if path.Base(p) != "vendor" || d.Type()&fs.ModeSymlink != 0 {
+		return ""
+	}
+	for _, pat := range ex.patterns {
+		if glob.Match(pat, p) || glob.Match(pat, p+"/modules.txt") {
+			return ""
+		}
+	}
+	entries, err := fs.ReadDir(fsys, p)
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		if e.Name() == "modules.txt" && e.Type().IsRegular() {
+			return p + "/modules.txt"
+		}
+	}
+	return ""
 }
 
 // read reads a claimed file up to max bytes. It opens the entry through

@@ -18,6 +18,10 @@
 // nesting is bounded by the decoder and by maxNest, and GitLab scripts by
 // maxParts lines.
 //
+// Dockerfiles (Set.Dockerfiles) and Makefiles (Set.Makefiles, see
+// makefile.go) anywhere in the tree are read too, for the shell code of
+// their RUN instructions and recipes.
+//
 // Checks get the set through Load, which memoises it for the scan. The
 // recognisers of signed provenance, in-toto attestations and artifact
 // publication (Set.Provenance, Set.Attestations, Set.Publishes) live here
@@ -84,6 +88,9 @@ type Set struct {
 	// Dockerfiles are the Dockerfiles and Containerfiles anywhere in the
 	// tree (see IsDockerfile), sorted by path.
 	Dockerfiles []*Dockerfile
+	// Makefiles are the Makefiles anywhere in the tree (see IsMakefile),
+	// sorted by path.
+	Makefiles []*Makefile
 	// ArgoSkipped are files that look like Argo CD manifests but do not
 	// parse as YAML (Helm or Jinja templates): SPEC §3 skips them.
 	ArgoSkipped []Problem
@@ -540,8 +547,21 @@ func Parse(tree snapshot.Tree) *Set {
 		}
 	}
 	dockerfiles := make([]*Dockerfile, n)
+	nm := 0
+	for _, p := range paths {
+		if IsMakefile(p) {
+			nm++
+		}
+	}
+	makefiles := make([]*Makefile, nm)
+	nm = 0
 	n = 0
 	for _, p := range paths {
+		if IsMakefile(p) {
+			slot := &makefiles[nm]
+			nm++
+			b.spawn(func() { *slot = parseMakefileAt(tree, p) })
+		}
 		if IsDockerfile(p) {
 			slot := &dockerfiles[n]
 			n++
@@ -572,6 +592,7 @@ func Parse(tree snapshot.Tree) *Set {
 	b.wg.Wait()
 	b.async = false
 	s.Dockerfiles = dockerfiles
+	s.Makefiles = makefiles
 	b.gitlab()
 	slices.SortFunc(s.Files, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
 	markActive(s)

@@ -38,9 +38,10 @@ type Evidence struct {
 //   - gitlab-artifacts-metadata: RUNNER_GENERATE_ARTIFACTS_METADATA "true"
 //     in GitLab variables (global or job);
 //   - witness: `witness run`, or the witness-run-action;
-//   - npm-provenance: `npm publish --provenance` (also pnpm/yarn publish,
-//     NPM_CONFIG_PROVENANCE=true, and JS-DevTools/npm-publish with
-//     `provenance: true`);
+//   - npm-provenance: `npm publish --provenance` (and JS-DevTools/npm-publish
+//     with `provenance: true`, which runs that command); SPEC's list is
+//     exhaustive, so neither pnpm/yarn publish nor NPM_CONFIG_PROVENANCE
+//     in the environment counts;
 //   - docker-provenance-cosign: docker/build-push-action with a
 //     `provenance:` input other than false, in a job that also runs
 //     `cosign sign`.
@@ -63,8 +64,9 @@ func (s *Set) Attestations() []Evidence { s.recognise(); return s.attestation }
 // exhaustive list of SPEC §3 build-provenance: docker-push (`docker push`,
 // `docker image|manifest push`, `docker build|buildx build|buildx bake`
 // with `--push` or a registry output), docker/build-push-action (with
-// `push:` other than false), npm-publish (`npm|pnpm|yarn publish`,
-// `yarn npm publish`, JS-DevTools/npm-publish), pypi-publish
+// `push:` other than false), npm-publish (`npm publish`, and
+// JS-DevTools/npm-publish, which runs it; not pnpm or yarn publish: SPEC
+// names `npm publish` only), pypi-publish
 // (pypa/gh-action-pypi-publish, `twine upload`, `poetry|uv|flit|hatch|pdm
 // publish`), goreleaser (the action or command, except its `check`-like
 // subcommands), cargo-publish, mvn-deploy (a `deploy` phase or
@@ -231,7 +233,7 @@ func (rc *recogniser) job(j *Job) {
 				rc.att = append(rc.att, e("ssdf-attest"))
 			case npmPublish(c):
 				rc.pub = append(rc.pub, e("npm-publish"))
-				if npmProvenance(c, st, j) {
+				if npmProvenance(c) {
 					rc.prov = append(rc.prov, e("npm-provenance"))
 				}
 			case dockerPush(c):
@@ -321,11 +323,15 @@ func ssdfActionAttests(st *Step) bool {
 	return false
 }
 
+// npmPublish: `npm publish`, exactly as SPEC names it (not pnpm or yarn).
 func npmPublish(c Command) bool {
-	return c.Is("npm", "publish") || c.Is("pnpm", "publish") || c.Is("yarn", "publish") || c.Is("yarn", "npm", "publish")
+	return c.Is("npm", "publish")
 }
 
-func npmProvenance(c Command, st *Step, j *Job) bool {
+// npmProvenance: the command line asks for provenance (`--provenance`,
+// `--provenance=true`); NPM_CONFIG_PROVENANCE in the environment does not
+// count, SPEC's recognisers being exhaustive.
+func npmProvenance(c Command) bool {
 	if v, ok := c.Flag("--provenance"); ok && !strings.HasPrefix(v, "-") {
 		if isFalse(v) {
 			return false
@@ -334,22 +340,7 @@ func npmProvenance(c Command, st *Step, j *Job) bool {
 			return true
 		}
 	}
-	if c.HasArg("--provenance") {
-		return true
-	}
-	envs := [][]Var{st.Env, j.Env, j.File.Env}
-	for _, a := range c.Assign {
-		k, v, _ := strings.Cut(a, "=")
-		envs = append([][]Var{{{Name: k, Value: v}}}, envs...)
-	}
-	for _, vs := range envs {
-		for _, v := range vs {
-			if strings.EqualFold(v.Name, "NPM_CONFIG_PROVENANCE") {
-				return isTrue(v.Value)
-			}
-		}
-	}
-	return false
+	return c.HasArg("--provenance")
 }
 
 func dockerPush(c Command) bool {

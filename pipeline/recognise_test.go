@@ -91,16 +91,21 @@ func TestRecognisers(t *testing.T) {
 		att:  []string{w + ":6 docker-provenance-cosign"},
 		pub:  []string{".github/workflows/nosign.yml:6 docker/build-push-action", w + ":6 docker/build-push-action"},
 	}, {
+		// SPEC's lists are exhaustive: `npm publish` publishes (not pnpm or
+		// yarn publish), and only `--provenance` on its command line asks
+		// for provenance (not NPM_CONFIG_PROVENANCE).
 		name: "npm publish with and without provenance",
 		files: map[string]string{w: wf(`      - run: npm publish --provenance --access public
       - run: npm publish
         env: {NPM_CONFIG_PROVENANCE: "true"}
       - run: NPM_CONFIG_PROVENANCE=false npm publish
       - run: pnpm publish --no-git-checks
+      - run: yarn npm publish --provenance
+      - run: npm publish --provenance=false
 `)},
-		prov: []string{w + ":6 npm-provenance", w + ":7 npm-provenance"},
-		att:  []string{w + ":6 npm-provenance", w + ":7 npm-provenance"},
-		pub:  []string{w + ":6 npm-publish", w + ":7 npm-publish", w + ":9 npm-publish", w + ":10 npm-publish"},
+		prov: []string{w + ":6 npm-provenance"},
+		att:  []string{w + ":6 npm-provenance"},
+		pub:  []string{w + ":6 npm-publish", w + ":7 npm-publish", w + ":9 npm-publish", w + ":12 npm-publish"},
 	}, {
 		name: "PEP 740 by version, branch, password and opt-out",
 		files: map[string]string{w: wf(`      - uses: pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc # v1.12.4

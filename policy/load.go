@@ -515,6 +515,22 @@ func (l *loader) date(n *yaml.Node, key string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// names reads a list of non-blank names (of bypass actors, deploy keys).
+func (l *loader) names(n *yaml.Node, key, what, one string) []string {
+	var out []string
+	l.list(n, key, what, func(key string, v *yaml.Node) {
+		s, ok := l.str(v, key, one, false)
+		switch {
+		case !ok:
+		case strings.TrimSpace(s) == "":
+			l.errorf(v, key, "%s must not be blank", one)
+		default:
+			out = append(out, s)
+		}
+	})
+	return out
+}
+
 // globs reads a list of glob patterns (see package glob).
 func (l *loader) globs(n *yaml.Node, key string) []string {
 	var out []string
@@ -558,7 +574,7 @@ func (l *loader) checkID(id string, n *yaml.Node, key string) bool {
 	return false
 }
 
-var topKeys = []string{"version", "reviewPeriodDays", "exclude", "checks", "requiredTools", "securityKeywords", "owners", "reviews", "signedCommits", "tracker", "exceptions"}
+var topKeys = []string{"version", "reviewPeriodDays", "exclude", "checks", "requiredTools", "securityKeywords", "owners", "reviews", "signedCommits", "deployKeys", "tracker", "exceptions"}
 
 func (l *loader) policy(root *yaml.Node, p *Policy) {
 	root = l.node(root, "")
@@ -617,10 +633,19 @@ func (l *loader) policy(root *yaml.Node, p *Policy) {
 		case "owners":
 			l.owners(v, p)
 		case "reviews":
-			l.fields(v, name, []string{"min"}, func(_ string, _, v *yaml.Node) {
-				if n, ok := l.integer(v, "reviews.min", 0, maxReviews); ok {
-					p.Reviews.Min = n
+			l.fields(v, name, []string{"min", "bypassAllowed"}, func(name string, _, v *yaml.Node) {
+				switch name {
+				case "min":
+					if n, ok := l.integer(v, "reviews.min", 0, maxReviews); ok {
+						p.Reviews.Min = n
+					}
+				case "bypassAllowed":
+					p.Reviews.BypassAllowed = l.names(v, "reviews.bypassAllowed", "bypass actor names", "a bypass actor name")
 				}
+			})
+		case "deployKeys":
+			l.fields(v, name, []string{"allowWrite"}, func(_ string, _, v *yaml.Node) {
+				p.DeployKeys.AllowWrite = l.names(v, "deployKeys.allowWrite", "deploy key titles", "a deploy key title")
 			})
 		case "signedCommits":
 			l.signedCommits(v, p)

@@ -20,6 +20,7 @@ type Policy struct {
 	Owners           Owners                 `json:"owners"`
 	Reviews          Reviews                `json:"reviews"`
 	SignedCommits    SignedCommits          `json:"signedCommits"`
+	DeployKeys       DeployKeys             `json:"deployKeys,omitzero"`
 	Tracker          *Tracker               `json:"tracker,omitempty"`
 	Exceptions       []Exception            `json:"exceptions,omitempty"`
 }
@@ -41,6 +42,17 @@ type Owners struct {
 // Reviews is the required number of approvals (PO.5.1).
 type Reviews struct {
 	Min int `json:"min"`
+	// BypassAllowed are the ruleset bypass actors that may skip the
+	// required reviews without failing access-review-required: a team,
+	// app or role name, or the actor type of an actor without a name
+	// ("OrganizationAdmin", "DeployKey").
+	BypassAllowed []string `json:"bypassAllowed,omitempty"`
+}
+
+// DeployKeys says which deploy keys may have write access (PO.5.1).
+type DeployKeys struct {
+	// AllowWrite are the titles of the deploy keys allowed write access.
+	AllowWrite []string `json:"allowWrite,omitempty"`
 }
 
 // SignedCommits configures access-signed-commits.

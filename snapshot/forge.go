@@ -98,8 +98,11 @@ type AuditLog struct {
 type Repo struct {
 	FullName      string `json:"fullName"`
 	DefaultBranch string `json:"defaultBranch,omitempty"`
-	Archived      bool   `json:"archived,omitempty"`
-	Visibility    string `json:"visibility,omitempty"`
+	// HeadCommit is the default branch's newest commit as the forge saw
+	// it ("" when unknown): a remote scan lists that commit's tree.
+	HeadCommit string `json:"headCommit,omitempty"`
+	Archived   bool   `json:"archived,omitempty"`
+	Visibility string `json:"visibility,omitempty"`
 	// TemplateRepository is GitHub template_repository ("owner/name", or
 	// "" when the repository was not made from a template).
 	TemplateRepository Fact[string] `json:"templateRepository"`
@@ -142,6 +145,11 @@ type BranchRules struct {
 	Classic  *ClassicProtection `json:"classic,omitempty"`
 	Rulesets []Ruleset          `json:"rulesets,omitempty"`
 	GitLab   *GitLabProtection  `json:"gitlab,omitempty"`
+	// ClassicUnavailable says why GitHub classic protection could not be
+	// read (the token is not a repository admin, the plan lacks it) while
+	// the rulesets could: Classic is then nil and means nothing, and a check
+	// that the rulesets do not already satisfy is unknown.
+	ClassicUnavailable *Unavailable `json:"classicUnavailable,omitempty"`
 }
 
 // ClassicProtection is GitHub's classic branch protection.
@@ -167,6 +175,10 @@ type Ruleset struct {
 	Enforcement  string        `json:"enforcement"`
 	Rules        []RulesetRule `json:"rules"`
 	BypassActors []BypassActor `json:"bypassActors,omitempty"`
+	// BypassActorsHidden is set when the forge did not show who may bypass
+	// the ruleset (GitHub shows bypass actors only to those who can edit
+	// it): whether anyone can bypass is then unknown, not "no one".
+	BypassActorsHidden bool `json:"bypassActorsHidden,omitempty"`
 }
 
 // RulesetRule is one rule of a ruleset.
@@ -206,6 +218,13 @@ type GitLabProtection struct {
 	// RejectUnsignedCommits is the push rule (a Premium feature; nil when
 	// it could not be read — see the Fact's reason).
 	RejectUnsignedCommits *bool `json:"rejectUnsignedCommits,omitempty"`
+	// ApprovalsUnavailable says why ApprovalsRequired could not be read
+	// (approval rules are GitLab Premium: Kind "plan" on Free); the 0 in
+	// ApprovalsRequired then means nothing.
+	ApprovalsUnavailable *Unavailable `json:"approvalsUnavailable,omitempty"`
+	// PushRuleUnavailable says why RejectUnsignedCommits is nil (push rules
+	// are GitLab Premium; reading them needs the Maintainer role).
+	PushRuleUnavailable *Unavailable `json:"pushRuleUnavailable,omitempty"`
 }
 
 // Commit is one commit on the default branch as the forge sees it.

@@ -56,6 +56,11 @@ type Tree struct {
 	// Excluded counts the entries left out by the exclusions: files, and
 	// directories whose content was not walked.
 	Excluded int `json:"excluded,omitempty"`
+	// Vendored lists the `vendor/modules.txt` files (Go's record of vendored
+	// modules) found in `vendor/` directories. File checks never look inside
+	// the excluded `vendor/`, but build-hermetic needs to know that a
+	// module's dependencies are vendored; nothing else of vendor/ is kept.
+	Vendored []string `json:"vendored,omitempty"`
 	// Truncated is set when the walk stopped at the file-count cap or was
 	// cancelled: absence of a file then proves nothing.
 	Truncated bool   `json:"truncated,omitempty"`
@@ -93,6 +98,29 @@ type Git struct {
 	// Changes gives, for each path asked about, the newest commit on HEAD's
 	// first-parent history that changed it.
 	Changes map[string]Change `json:"changes,omitempty"`
+	// Commits are the newest commits of HEAD's first-parent history,
+	// newest first, up to the number asked for (the policy's
+	// signedCommits.window), with the signature each carries.
+	Commits []GitCommit `json:"commits,omitempty"`
+	// CommitsError says why Commits could not be read.
+	CommitsError string `json:"commitsError,omitempty"`
+}
+
+// GitCommit is one commit of HEAD's first-parent history as the checkout
+// shows it. Signature says which kind of signature its raw headers carry
+// (a `gpgsig` or `gpgsig-sha256` header): "gpg" (OpenPGP), "ssh", "x509"
+// (gpgsm), or "" for none or one that git would not recognise. Nothing is
+// verified: reading the headers runs no gpg or ssh-keygen.
+type GitCommit struct {
+	SHA string `json:"sha"`
+	// Date is the committer date.
+	Date      time.Time `json:"date,omitzero"`
+	Signature string    `json:"signature,omitempty"`
+	// Root is set on a commit without parents: the history ends there.
+	Root bool `json:"root,omitempty"`
+	// Boundary is set on a shallow clone's boundary commit: its parents
+	// exist but are not in the clone.
+	Boundary bool `json:"boundary,omitempty"`
 }
 
 // Change is the last commit that changed a path.
@@ -105,4 +133,3 @@ type Change struct {
 	// Error says why the history could not be read for this path.
 	Error string `json:"error,omitempty"`
 }
-

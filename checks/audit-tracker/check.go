@@ -17,6 +17,7 @@ import (
 
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/policy"
+	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
 // Check is audit-tracker.
@@ -36,13 +37,13 @@ The evidence, in this order:
    - ` + "`Cargo.toml`" + ` — Cargo has no tracker key. A ` + "`[package.metadata]`" + ` entry (or one table below it) with one of the labels above counts first; otherwise ` + "`repository`" + ` of ` + "`[package]`" + ` or ` + "`[workspace.package]`" + ` when it is a github.com or gitlab.com project, whose issue tracker it then designates (` + "`…/issues`" + `, ` + "`…/-/issues`" + `) — the inference npm makes when it fills ` + "`bugs`" + ` in from ` + "`repository`" + `;
    - ` + "`composer.json`" + ` — ` + "`support.issues`" + `.
    Values must be http(s) URLs.
-3. The forge has issues enabled (forge part).
+3. The forge has issues enabled (forge part): GitHub ` + "`has_issues`" + `, GitLab ` + "`issues_enabled`" + `; the forge's own issues are then the tracker.
 
-**pass** — the policy or package metadata names a tracker. Details: ` + "`tracker`" + ` — ` + "`kind`" + ` (one of the policy's kinds, inferred from the URL for package metadata, ` + "`other`" + ` when it is none of them), ` + "`url`" + `, ` + "`project`" + `, ` + "`source`" + ` (the file) and ` + "`key`" + `.
+**pass** — the policy or package metadata names a tracker, or the forge has issues enabled. Details: ` + "`tracker`" + ` — ` + "`kind`" + ` (one of the policy's kinds, inferred from the URL for package metadata, ` + "`other`" + ` when it is none of them; ` + "`github`" + ` or ` + "`gitlab`" + ` for the forge's issues), ` + "`url`" + `, ` + "`project`" + `, ` + "`source`" + ` (the file, or ` + "`forge`" + `) and ` + "`key`" + ` (for the forge, ` + "`has_issues`" + ` or ` + "`issues_enabled`" + `).
 
-**unknown** — neither names one and the forge was not read ("no evidence in the files; forge not consulted"); also when a manifest could not be read or parsed, or the walk was cut short.
+**unknown** — none of them names one and the forge was not read ("no evidence in the files; forge not consulted") or could not show whether issues are enabled (the reason names the missing permission); also when a manifest could not be read or parsed, or the walk was cut short.
 
-**fail** — neither names one and the forge, when read, does not show issues enabled.
+**fail** — neither names one and the forge, read, shows issues disabled.
 
 Manifests that name something unusable (an e-mail address, a relative path) are reported as findings.`,
 	Remediation: "Name the tracker that is your system of record in the ssdf policy, for example `tracker: {kind: github}` or `tracker: {kind: redmine, url: https://redmine.example.org, project: widget}`, and keep issues enabled on the forge when the forge is the tracker. Package metadata helps users find it too: `bugs` in `package.json`, an `Issues` entry in `[project.urls]` of `pyproject.toml`, `support.issues` in `composer.json`.",
@@ -122,6 +123,20 @@ func run(p *check.Pass) check.Result {
 		}
 	}
 
+	issues := check.FactOf("whether issues are enabled", snapshot.Fact[bool]{})
+	if f := p.Snapshot.Forge; f.Consulted && f.Repo != nil {
+		issues = check.FactOf("whether issues are enabled", f.Repo.HasIssues)
+		if f.Repo.HasIssues.Known() && f.Repo.HasIssues.Value {
+			tr := forgeIssues(f)
+			return check.Result{
+				Status:   check.Passed,
+				Reason:   fmt.Sprintf("the forge has issues enabled (%s), so %s's issues are the tracker", tr.Key, forgeName(tr.Kind)),
+				Findings: findings,
+				Details:  details{Tracker: tr},
+			}
+		}
+	}
+
 	var r check.Result
 	switch {
 	case tree.Truncated:
@@ -129,10 +144,60 @@ func run(p *check.Pass) check.Result {
 	case len(unread) > 0:
 		r = check.Resultf(check.Unknown, "neither the policy nor the package metadata read names a tracker, and %s could not be read", strings.Join(unread, ", "))
 	default:
-		r = check.NoFileEvidence(p, "no tracker is designated: the policy names none, no package metadata names one, and the forge does not show issues enabled")
+		r = check.NoFileEvidence(p, "no tracker is designated: the policy names none, no package metadata names one, and the forge has issues disabled", issues)
 	}
 	r.Findings = findings
 	return r
+}
+
+// forgeIssues is the forge's own issue tracker.
+func forgeIssues(f snapshot.Forge) Tracker {
+	tr := Tracker{Kind: f.Kind, Project: f.Repo.FullName, Source: "forge", Key: "has_issues"}
+	if tr.Kind != "gitlab" {
+		tr.Kind = "github"
+	}
+	web := webBase(f.Kind, f.BaseURL)
+	switch {
+	case tr.Kind == "gitlab":
+		tr.Key = "issues_enabled"
+		if web != "" && tr.Project != "" {
+			tr.URL = web + "/" + tr.Project + "/-/issues"
+		}
+	case web != "" && tr.Project != "":
+		tr.URL = web + "/" + tr.Project + "/issues"
+	}
+	return tr
+}
+
+// webBase derives the forge's web address from its API base: api.github.com
+// is github.com, a GitHub Enterprise Server's /api/v3 and GitLab's /api/v4
+// are dropped. An empty base is the hosted service.
+func webBase(kind, api string) string {
+	if api == "" {
+		if kind == "gitlab" {
+			return "https://gitlab.com"
+		}
+		return "https://github.com"
+	}
+	u, err := url.Parse(api)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	if strings.EqualFold(u.Host, "api.github.com") {
+		return "https://github.com"
+	}
+	p := strings.TrimSuffix(u.Path, "/")
+	p = strings.TrimSuffix(p, "/api/v3")
+	p = strings.TrimSuffix(p, "/api/v4")
+	p = strings.TrimSuffix(p, "/api")
+	return u.Scheme + "://" + u.Host + p
+}
+
+func forgeName(kind string) string {
+	if kind == "gitlab" {
+		return "GitLab"
+	}
+	return "GitHub"
 }
 
 func policySource(p *check.Pass) string {

@@ -4,9 +4,11 @@ package criteriaissuetemplates
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/snapshot"
 	"github.com/ssdf-dev/ssdf/template"
 )
 
@@ -25,11 +27,13 @@ Which locations count depends on the forge of the repository (` + "`target.forge
 
 File names match case-insensitively. A YAML issue form is read with a safe YAML reader (an alias bomb is refused, never expanded); a form that does not parse, or lacks ` + "`name`, `description` or `body`" + `, still counts as a template — the team did write one — but is reported as a finding, since GitHub will not offer it.
 
-**pass** — at least one template is at the forge's locations. Details: ` + "`forge`" + `, ` + "`templates`" + `.
+Forge part, when the files hold no template: on GitHub, the organization's ` + "`.github`" + ` repository supplies default issue templates to every repository that has no ` + "`.github/ISSUE_TEMPLATE/`" + ` directory of its own; on GitLab, ` + "`GET /projects/:id/templates/issues`" + ` lists the templates the project offers, its group's and the instance's included.
+
+**pass** — at least one template is at the forge's locations, or the forge supplies one. Details: ` + "`forge`" + `, ` + "`templates`" + `, and ` + "`source: forge`" + ` when the forge supplies them.
 
 **fail** — no template in the files and the forge, when read, supplies none. On GitHub, a repository that has its own ` + "`.github/ISSUE_TEMPLATE/`" + ` directory (a ` + "`config.yml`" + ` alone, say) does not inherit the organization's default templates from its ` + "`.github`" + ` repository, so the forge cannot supply any: ` + "`fail`" + ` without consulting it.
 
-**unknown** — no template in the files, and the forge that could supply them (GitHub: the organization's ` + "`.github`" + ` repository; GitLab: group and instance templates, ` + "`GET /projects/:id/templates/issues`" + `) was not read: "no evidence in the files; forge not consulted". Also when the walk of the repository was cut short before any template was found.
+**unknown** — no template in the files, and the forge that could supply them (GitHub: the organization's ` + "`.github`" + ` repository; GitLab: group and instance templates, ` + "`GET /projects/:id/templates/issues`" + `) was not read: "no evidence in the files; forge not consulted", or could not list them (the reason names the missing permission). Also when the walk of the repository was cut short before any template was found (on GitHub even when the organization supplies templates: the repository may have its own directory, which would hide them).
 
 Templates at the other forge's locations do not count; they are named in a finding that suggests ` + "`--forge`" + `.`,
 	Remediation: "Add issue templates: on GitHub, issue forms in `.github/ISSUE_TEMPLATE/` (for example `bug.yml` and `security.yml`, plus `config.yml` to point vulnerability reports to your private reporting channel), or default templates for every repository in the organization's `.github` repository; on GitLab, Markdown files in `.gitlab/issue_templates/`, or group-level description templates. `ssdf init` writes templates that carry security criteria. Make sure a repository that keeps its own `.github/ISSUE_TEMPLATE/` directory has templates in it, since it then no longer inherits the organization's.",
@@ -39,6 +43,7 @@ Templates at the other forge's locations do not count; they are named in a findi
 type details struct {
 	Forge     string   `json:"forge"`
 	Templates []string `json:"templates"`
+	Source    string   `json:"source,omitempty"`
 }
 
 func run(p *check.Pass) check.Result {
@@ -83,6 +88,36 @@ func run(p *check.Pass) check.Result {
 		}
 	}
 
+	// The forge part: the organization's .github repository (GitHub, only
+	// without a directory of the repository's own) or the project's
+	// templates, group and instance included (GitLab).
+	var supply snapshot.Fact[[]string]
+	what := "the list of the organization's default issue templates"
+	if forge == template.GitLab {
+		what = "the list of the project's issue templates (group and instance included)"
+	}
+	if fs := p.Snapshot.Forge; fs.Consulted {
+		switch {
+		case forge == template.GitLab && fs.Repo != nil:
+			supply = fs.Repo.IssueTemplates
+		case forge == template.GitHub && fs.Org != nil:
+			supply = fs.Org.IssueTemplates
+		}
+	}
+	if supply.Known() && len(supply.Value) > 0 && len(ownDir) == 0 && (forge == template.GitLab || !tree.Truncated) {
+		names := slices.Clone(supply.Value)
+		slices.Sort(names)
+		from := "the organization's .github repository supplies issue templates"
+		if forge == template.GitLab {
+			from = "GitLab offers the project issue templates"
+		}
+		return check.Result{
+			Status:  check.Passed,
+			Reason:  fmt.Sprintf("no issue template in the repository, but %s: %s", from, list(names)),
+			Details: details{Forge: forge, Templates: names, Source: "forge"},
+		}
+	}
+
 	var findings []check.Finding
 	for _, f := range foreign {
 		findings = append(findings, check.Finding{Path: f, Message: fmt.Sprintf(
@@ -98,7 +133,8 @@ func run(p *check.Pass) check.Result {
 			"the repository has its own .github/ISSUE_TEMPLATE/ directory (%s) but no issue template in it, so it does not inherit the organization's default templates",
 			list(ownDir))
 	default:
-		r = check.NoFileEvidence(p, fmt.Sprintf("there are no issue templates in the repository, and the forge supplies none (%s)", forgeSupply(forge)))
+		r = check.NoFileEvidence(p, fmt.Sprintf("there are no issue templates in the repository, and the forge supplies none (%s)", forgeSupply(forge)),
+			check.FactOf(what, supply))
 	}
 	r.Findings = findings
 	return r

@@ -38,6 +38,30 @@ func TestTruncatedWalk(t *testing.T) {
 	}
 }
 
+// A walk cut short may hide a .github/ISSUE_TEMPLATE/ directory of the
+// repository's own, which would hide the organization's templates: on
+// GitHub that stays unknown. GitLab's templates API already accounts for
+// the project's own templates, so its answer passes.
+func TestTruncatedWalkForgeTemplates(t *testing.T) {
+	known := snapshot.Fact[[]string]{Read: true, Value: []string{"Bug"}}
+	for _, c := range []struct {
+		forge string
+		want  check.Status
+	}{{"github", check.Unknown}, {"gitlab", check.Passed}} {
+		snap := &snapshot.Snapshot{
+			Target: snapshot.Target{Forge: c.forge},
+			Tree:   snapshot.Tree{Truncated: true, Error: "walk stopped at the cap of 10 entries"},
+			Forge: snapshot.Forge{Consulted: true, Kind: c.forge,
+				Org:  &snapshot.Org{Login: "acme", IssueTemplates: known},
+				Repo: &snapshot.Repo{FullName: "acme/widget", IssueTemplates: known}},
+		}
+		r := check.Run(context.Background(), []*check.Check{Check}, snap, policy.Default(), checktest.DefaultNow)[0].Result
+		if r.Status != c.want {
+			t.Errorf("%s: status = %s, want %s (%s)", c.forge, r.Status, c.want, r.Reason)
+		}
+	}
+}
+
 // TestCorpus puts every real-world template, alone, at its original path
 // in a repository and runs the check: issue templates pass without
 // findings (every real issue form parses), a chooser config alone fails,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/pipeline"
+	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
 // Check is toolchain-template.
@@ -40,11 +41,13 @@ The mechanisms, in order of precedence (the first that matches is ` + "`mechanis
 
 A YAML file that does not parse (a template placeholder left in it) is read line by line for the same keys.
 
-**pass** — a mechanism matches. Details: ` + "`mechanism`" + `, ` + "`path`" + ` and ` + "`line`" + ` of the evidence, ` + "`source`" + ` (the template it names, when it names one) and ` + "`mechanisms`" + ` (every mechanism found, in order of precedence).
+The forge mechanisms are read on GitHub only (` + "`GET /repos/{owner}/{repo}`" + `): ` + "`template_repository`" + ` names the template repository the repository was generated from, ` + "`is_template`" + ` says it is a template repository itself.
 
-**unknown** — nothing in the files, and a file that could hold the evidence was not read (size cap, unreadable) or the walk was cut short; or, on GitHub, nothing in the files and the forge was not read ("no evidence in the files; forge not consulted").
+**pass** — a mechanism matches. Details: ` + "`mechanism`" + `, ` + "`path`" + ` and ` + "`line`" + ` of the evidence (no path for the forge mechanisms), ` + "`source`" + ` (the template it names, when it names one: for ` + "`github-template`" + ` the template repository) and ` + "`mechanisms`" + ` (every mechanism found, in order of precedence).
 
-**fail** — nothing in the files and the forge, read, shows no template. On GitLab the forge part is not defined yet, so nothing in the files is a failure there.
+**unknown** — nothing in the files nor on the forge, and a file that could hold the evidence was not read (size cap, unreadable) or the walk was cut short; or, on GitHub, nothing in the files and the forge was not read ("no evidence in the files; forge not consulted") or could not show ` + "`template_repository`" + ` and ` + "`is_template`" + ` (the reason names the missing permission).
+
+**fail** — nothing in the files, and the forge, read, shows neither ` + "`template_repository`" + ` nor ` + "`is_template`" + `. On GitLab the forge part is not defined yet, so nothing in the files is a failure there.
 
 There is no not-applicable case: every repository has an origin.`,
 	Remediation: "Create repositories from the organization's software template so that they start with the standard toolchain, and keep the link: Backstage's scaffolder records it in `catalog-info.yaml` (`backstage.io/source-template`), Copier in `.copier-answers.yml`, Cruft in `.cruft.json`; Konflux onboarding writes labelled PipelineRuns under `.tekton/`. For a repository that predates the template, add the annotation or run `copier`/`cruft link` against the template, or use `ssdf init` to write the standard pipeline; on GitHub, creating the repository from a template repository records `template_repository`.",
@@ -59,21 +62,23 @@ const (
 	Cruft                   = "cruft"
 	KonfluxTektonPaC        = "konflux-tekton-pac"
 	TektonPaC               = "tekton-pac"
+	GitHubTemplate          = "github-template"
+	GitHubTemplateRepo      = "github-template-repo"
 )
 
-var precedence = []string{BackstageSourceTemplate, BackstageTemplate, Copier, Cruft, KonfluxTektonPaC, TektonPaC}
+var precedence = []string{BackstageSourceTemplate, BackstageTemplate, Copier, Cruft, KonfluxTektonPaC, TektonPaC, GitHubTemplate, GitHubTemplateRepo}
 
 // Evidence is one file that shows a template or factory.
 type Evidence struct {
 	Mechanism string `json:"mechanism"`
-	Path      string `json:"path"`
+	Path      string `json:"path,omitempty"`
 	Line      int    `json:"line,omitempty"`
 	Source    string `json:"source,omitempty"`
 }
 
 type details struct {
 	Mechanism  string   `json:"mechanism"`
-	Path       string   `json:"path"`
+	Path       string   `json:"path,omitempty"`
 	Line       int      `json:"line,omitempty"`
 	Source     string   `json:"source,omitempty"`
 	Mechanisms []string `json:"mechanisms"`
@@ -147,6 +152,19 @@ func run(p *check.Pass) check.Result {
 			}
 		}
 	}
+	github := check.ForgeKind(p) != "gitlab"
+	var repo snapshot.Repo
+	if r := p.Snapshot.Forge.Repo; r != nil && p.Snapshot.Forge.Consulted {
+		repo = *r
+	}
+	if github {
+		if f := repo.TemplateRepository; f.Read && f.Value != "" {
+			found = append(found, Evidence{Mechanism: GitHubTemplate, Source: f.Value})
+		}
+		if f := repo.IsTemplate; f.Read && f.Value {
+			found = append(found, Evidence{Mechanism: GitHubTemplateRepo, Source: repo.FullName})
+		}
+	}
 
 	if len(found) > 0 {
 		slices.SortStableFunc(found, func(a, b Evidence) int {
@@ -177,13 +195,20 @@ func run(p *check.Pass) check.Result {
 			r.Findings = append(r.Findings, check.Finding{Path: f, Message: "not read, so it could not be checked for a template origin"})
 		}
 		return r
-	case p.Snapshot.Target.Forge == "gitlab":
+	case !github:
 		return check.Resultf(check.Failed, "no template or factory origin in the files (no Backstage annotation or template, Copier or Cruft answers, or Konflux/Tekton Pipelines-as-Code runs), and ssdf has no forge part for GitLab projects yet")
 	}
-	return check.NoFileEvidence(p, "no template or factory origin in the files, and the forge does not show the repository as made from a template repository or being one")
+	return check.NoFileEvidence(p, "no template or factory origin in the files, and the forge does not show the repository as made from a template repository or being one (template_repository is not set, is_template is false)",
+		check.FactOf("template_repository", repo.TemplateRepository), check.FactOf("is_template", repo.IsTemplate))
 }
 
 func loc(e Evidence) string {
+	switch e.Mechanism {
+	case GitHubTemplate:
+		return "forge: template_repository"
+	case GitHubTemplateRepo:
+		return "forge: is_template"
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d", e.Path, e.Line)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/ssdf-dev/ssdf/internal/cli/checks"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
 	"github.com/ssdf-dev/ssdf/internal/cli/convert"
+	"github.com/ssdf-dev/ssdf/internal/cli/inspect"
 	"github.com/ssdf-dev/ssdf/internal/cli/scan"
 	"github.com/ssdf-dev/ssdf/internal/cli/version"
 )
@@ -88,6 +89,7 @@ SSDF task; "pass" is said only on evidence.`,
 		scan.NewCmd(env, nil),
 		checks.NewCmd(env, nil),
 		convert.NewCmd(env, nil),
+		inspect.NewCmd(env, nil),
 		version.NewCmd(env),
 	)
 	for _, c := range root.Commands() {

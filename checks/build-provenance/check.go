@@ -1,0 +1,125 @@
+// Package buildprovenance implements the check build-provenance (PO.3.2): a
+// pipeline generates signed SLSA provenance for what it builds.
+package buildprovenance
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/pipeline"
+)
+
+// Check is build-provenance.
+var Check = &check.Check{
+	ID:      "build-provenance",
+	Title:   "Pipelines generate signed SLSA provenance",
+	Tasks:   []string{"PO.3.2"},
+	Sources: []check.Source{check.Files},
+	Doc: `A pipeline generates signed SLSA provenance for the artifacts it builds, so that anyone can verify where, from what source and by which build an artifact was made.
+
+The recognisers are exhaustive (` + "`mechanism`" + ` in the details):
+
+- ` + "`slsa-github-generator`" + ` — a job calling a ` + "`slsa-framework/slsa-github-generator`" + ` reusable workflow (` + "`.github/workflows/…`" + `);
+- ` + "`actions/attest-build-provenance`" + `, and ` + "`actions/attest`" + ` with an SLSA predicate type (` + "`predicate-type`" + ` an https://slsa.dev/provenance/ URI) or in its default mode, which is build provenance (no ` + "`predicate-type`, `predicate`, `predicate-path` or `sbom-path`" + `);
+- ` + "`goreleaser-attestations`" + ` — GoReleaser attestations: those same actions in a job that runs GoReleaser (GoReleaser's documented way of attesting its artifacts);
+- ` + "`cosign-attest-slsa`" + ` — ` + "`cosign attest`" + ` (or ` + "`attest-blob`" + `) with ` + "`--type`" + ` ` + "`slsaprovenance`, `slsaprovenance02`, `slsaprovenance1`" + ` or an https://slsa.dev/provenance/ URI;
+- ` + "`konflux`" + ` — a ` + "`.tekton/`" + ` PipelineRun with an ` + "`appstudio.openshift.io/*`" + ` label: Konflux builds it and Tekton Chains signs its provenance;
+- ` + "`gitlab-artifacts-metadata`" + ` — GitLab ` + "`RUNNER_GENERATE_ARTIFACTS_METADATA: \"true\"`" + ` in the global or a job's ` + "`variables:`" + `;
+- ` + "`witness`" + ` — ` + "`witness run`" + `, or the witness-run-action;
+- ` + "`npm-provenance`" + ` — ` + "`npm publish --provenance`" + ` (or JS-DevTools/npm-publish with ` + "`provenance: true`" + `, which runs it); ` + "`NPM_CONFIG_PROVENANCE`" + ` alone and pnpm or yarn do not count;
+- ` + "`docker-provenance-cosign`" + ` — ` + "`docker/build-push-action`" + ` with a ` + "`provenance:`" + ` input other than ` + "`false`" + `, when the same job also signs the image with ` + "`cosign sign`" + `.
+
+Only pipelines that run in this repository count: a reusable workflow of this repository counts only when a workflow of this repository calls it (likewise a local composite action, a Tekton Task a run refers to, a GitLab hidden job through the jobs that extend it).
+
+**pass** — a pipeline generates signed SLSA provenance. Details: ` + "`provenance`" + ` (up to 20 ` + "`{mechanism, path, line}`" + `) and ` + "`publishes`" + `.
+
+**not-applicable** — no pipeline builds or publishes an artifact. The list is exhaustive (` + "`publishes`" + ` in the details): ` + "`docker-push`" + ` (` + "`docker push`" + `, ` + "`docker image push`, `docker manifest push`" + `, ` + "`docker build`/`docker buildx build`/`docker buildx bake`" + ` with ` + "`--push`" + ` or a registry output), ` + "`docker/build-push-action`" + ` with ` + "`push:`" + ` other than false, ` + "`npm-publish`" + ` (` + "`npm publish`" + `, JS-DevTools/npm-publish), ` + "`pypi-publish`" + ` (pypa/gh-action-pypi-publish, ` + "`twine upload`, `poetry`/`uv`/`flit`/`hatch`/`pdm publish`" + `), ` + "`goreleaser`" + ` (the action or command, except ` + "`check`" + `-like subcommands), ` + "`cargo-publish`, `mvn-deploy`" + ` (a ` + "`deploy`" + ` phase or ` + "`deploy:*`" + ` goal), ` + "`gradle-publish`" + ` (a ` + "`publish*`" + ` task other than ` + "`publishToMavenLocal`" + `), ` + "`dotnet-nuget-push`" + ` (` + "`dotnet nuget push`, `nuget push`" + `), ` + "`release-upload`" + ` (` + "`gh`/`glab release upload`" + `, ` + "`gh`/`glab release create`" + ` with files, release actions with files), and ` + "`konflux`" + ` (a Konflux PipelineRun).
+
+**fail** — a pipeline builds or publishes an artifact and none generates signed SLSA provenance; one finding per publishing step.
+
+**unknown** — no provenance is found, and a pipeline file could not be read or parsed (the provenance step may be in it), or the walk of the repository was cut short.`,
+	Remediation: "Generate signed SLSA provenance in the job that builds the release. On GitHub, give the job `permissions: {id-token: write, attestations: write}` and add, after the build, `- uses: actions/attest-build-provenance@4d101475d8b20a2381f78447822ac1eab6504dd8 # v4.2.2` with `with: {subject-path: \"dist/*\"}` (for an image: `subject-name: ghcr.io/OWNER/IMAGE` and `subject-digest: ${{ steps.push.outputs.digest }}`), or call `slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2.1.0` (referenced by tag, as SLSA requires). Elsewhere: `npm publish --provenance`, `cosign attest --type slsaprovenance1 --predicate provenance.json IMAGE`, `witness run --step build -- make`, `RUNNER_GENERATE_ARTIFACTS_METADATA: \"true\"` in GitLab `variables:`, or a Konflux build (Tekton Chains signs its provenance).",
+	Run:         run,
+}
+
+// Item is one recognised provenance generator or publication.
+type Item struct {
+	Mechanism string `json:"mechanism"`
+	Path      string `json:"path"`
+	Line      int    `json:"line,omitempty"`
+}
+
+type details struct {
+	Provenance []Item `json:"provenance"`
+	Publishes  []Item `json:"publishes"`
+}
+
+const maxListed = 20
+
+func items(es []pipeline.Evidence) []Item {
+	out := []Item{}
+	for _, e := range es {
+		if len(out) == maxListed {
+			break
+		}
+		out = append(out, Item{Mechanism: e.Mechanism, Path: e.Path, Line: e.Line})
+	}
+	return out
+}
+
+func run(p *check.Pass) check.Result {
+	set := pipeline.Load(p)
+	prov, pubs := set.Provenance(), set.Publishes()
+	d := details{Provenance: items(prov), Publishes: items(pubs)}
+	if len(prov) > 0 {
+		first := prov[0]
+		return check.Result{Status: check.Passed, Details: d,
+			Reason: fmt.Sprintf("a pipeline generates signed SLSA provenance (%s at %s, %d in all)", first.Mechanism, first.Loc(), len(prov))}
+	}
+
+	problems := set.Problems()
+	tree := p.Snapshot.Tree
+	if tree.Truncated || len(problems) > 0 {
+		r := check.Result{Status: check.Unknown, Details: d}
+		what := "no pipeline was seen to build or publish an artifact"
+		if len(pubs) > 0 {
+			what = fmt.Sprintf("%d publishing steps and no SLSA provenance were found", len(pubs))
+		}
+		if tree.Truncated {
+			r.Reason = fmt.Sprintf("%s, but the walk of the repository was cut short (%s)", what, tree.Error)
+		} else {
+			r.Reason = fmt.Sprintf("%s, but %d pipeline files could not be read or parsed", what, len(problems))
+		}
+		for _, pr := range problems {
+			r.Findings = append(r.Findings, check.Finding{Path: pr.Path, Message: pr.Reason})
+		}
+		return r
+	}
+	if len(pubs) == 0 {
+		if len(set.Files) == 0 {
+			return check.Result{Status: check.NotApplicable, Details: d, Reason: "no pipeline builds or publishes an artifact: the repository has no pipeline definition"}
+		}
+		return check.Result{Status: check.NotApplicable, Details: d, Reason: "no pipeline builds or publishes an artifact"}
+	}
+	r := check.Result{Status: check.Failed, Details: d,
+		Reason: fmt.Sprintf("pipelines build or publish artifacts (%d steps) but none generates signed SLSA provenance", len(pubs))}
+	for _, e := range pubs {
+		r.Findings = append(r.Findings, check.Finding{Path: e.Path, Line: e.Line,
+			Message: fmt.Sprintf("publishes an artifact (%s: %s) with no signed SLSA provenance from any pipeline", e.Mechanism, clip(e.Text))})
+	}
+	return r
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= 80 {
+		return s
+	}
+	n := 77
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}

@@ -1,0 +1,142 @@
+package buildreproduciblesettings
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/check/checktest"
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+	"github.com/ssdf-dev/ssdf/policy"
+	"github.com/ssdf-dev/ssdf/snapshot"
+)
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._+-]`)
+
+// corpusRepos rebuilds, from the shared corpus, one tree per repository
+// with its pipelines, Dockerfiles and lock-ish files at their original
+// paths.
+func corpusRepos(t *testing.T) map[string]snapshot.Tree {
+	t.Helper()
+	dir := sharedtest.Dir(t, "corpus")
+	f, err := os.Open(filepath.Join(dir, "SOURCES.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	repos := map[string]snapshot.Tree{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) < 4 {
+			continue
+		}
+		switch cols[0] {
+		case "github-workflows", "gitlab-ci", "jenkinsfile", "tekton", "dockerfile", "lockfiles":
+		default:
+			continue
+		}
+		owner, repo, _ := strings.Cut(cols[1], "/")
+		name := owner + "__" + repo + "__" + unsafeChars.ReplaceAllString(strings.ReplaceAll(cols[3], "/", "__"), "_")
+		b, err := os.ReadFile(filepath.Join(dir, cols[0], name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := repos[cols[1]]
+		if tr.Contents == nil {
+			tr.Contents = map[string]snapshot.Content{}
+		}
+		tr.Files = append(tr.Files, cols[3])
+		tr.Contents[cols[3]] = snapshot.Content{Text: string(b), Size: int64(len(b))}
+		repos[cols[1]] = tr
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for k, tr := range repos {
+		sort.Strings(tr.Files)
+		repos[k] = tr
+	}
+	return repos
+}
+
+// The check over the corpus, repository by repository (only the corpus's
+// files of each repository, so a GoReleaser configuration that the
+// repository has but the corpus lacks is absent): these facts hold, and
+// nothing is unknown.
+func TestCorpus(t *testing.T) {
+	repos := corpusRepos(t)
+	wants := map[string]struct {
+		status   check.Status
+		entries  []Entry
+		findings []string
+	}{
+		// apache/maven's pom.xml sets project.build.outputTimestamp.
+		"apache/maven": {check.Passed, []Entry{{"maven", "project.build.outputTimestamp", "pass", "pom.xml:143"}}, nil},
+		// rekor's Dockerfile builds the server twice without -trimpath.
+		"sigstore/rekor": {check.Failed, []Entry{{"go", "-trimpath", "fail", ""}}, []string{"Dockerfile:30", "Dockerfile:31"}},
+		// gitlab-runner's release jobs build the pusher tool with a bare
+		// `go build` (inside a subshell).
+		"gitlabhq/gitlab-runner": {check.Failed, []Entry{{"go", "-trimpath", "fail", ""}},
+			[]string{".gitlab/ci/release.gitlab-ci.yml:132", ".gitlab/ci/release.gitlab-ci.yml:155", ".gitlab/ci/release.gitlab-ci.yml:188"}},
+		// GoReleaser run from the workflow, its configuration not in the
+		// corpus: the default build has no -trimpath.
+		"ossf/scorecard": {check.Failed, []Entry{{"go", "-trimpath", "fail", ""}}, []string{".github/workflows/goreleaser.yaml:55"}},
+		// Lock files alone (a gradle.lockfile, NuGet's packages.lock.json)
+		// reveal no build: not applicable.
+		"Electric-Coin-Company/kotlin-bip39": {check.NotApplicable, nil, nil},
+		"Qowaiv/Qowaiv":                      {check.NotApplicable, nil, nil},
+		// sigstore/cosign's Dockerfile copies a binary built elsewhere.
+		"sigstore/cosign": {check.NotApplicable, nil, nil},
+	}
+	var names []string
+	for k := range repos {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		snap := &snapshot.Snapshot{Tree: repos[n]}
+		r := check.Run(context.Background(), []*check.Check{Check}, snap, policy.Default(), checktest.DefaultNow)[0].Result
+		if r.Status == check.Unknown {
+			t.Errorf("%s: unknown: %s", n, r.Reason)
+		}
+		w, ok := wants[n]
+		if !ok {
+			continue
+		}
+		delete(wants, n)
+		if r.Status != w.status {
+			t.Errorf("%s: %s (%s), want %s", n, r.Status, r.Reason, w.status)
+			continue
+		}
+		var entries []Entry
+		if d, ok := r.Details.(details); ok {
+			entries = d.Ecosystems
+		}
+		if len(entries) == 0 {
+			entries = nil
+		}
+		if diff := cmp.Diff(w.entries, entries); diff != "" {
+			t.Errorf("%s: entries (-want +got):\n%s", n, diff)
+		}
+		var got []string
+		for _, f := range r.Findings {
+			got = append(got, fmt.Sprintf("%s:%d", f.Path, f.Line))
+		}
+		if diff := cmp.Diff(w.findings, got); diff != "" {
+			t.Errorf("%s: findings (-want +got):\n%s", n, diff)
+		}
+	}
+	for n := range wants {
+		t.Errorf("%s: not in the corpus", n)
+	}
+}

@@ -1,0 +1,122 @@
+// Package codeownersreviewenforced is the check codeowners-review-enforced
+// (PO.2.1): the default branch requires the code owners' approval.
+package codeownersreviewenforced
+
+import (
+	"fmt"
+
+	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/snapshot"
+)
+
+// Check is codeowners-review-enforced.
+var Check = &check.Check{
+	ID:      "codeowners-review-enforced",
+	Title:   "The default branch requires code-owner review",
+	Tasks:   []string{"PO.2.1"},
+	Sources: []check.Source{check.Forge},
+	Doc: `Merging to the default branch requires the approval of the code owners, so that CODEOWNERS is enforced rather than advisory.
+
+- GitHub: classic branch protection with ` + "`required_pull_request_reviews.require_code_owner_reviews`" + `, or an **active** ruleset — of the repository or of the organization — that targets the default branch with a ` + "`pull_request`" + ` rule whose ` + "`require_code_owner_review`" + ` is true. Rulesets in ` + "`evaluate`" + ` or ` + "`disabled`" + ` mode enforce nothing; they are named in a finding.
+- GitLab: the protected default branch has ` + "`code_owner_approval_required`" + `.
+
+**pass**: one of these holds. Details: ` + "`branch`" + `, ` + "`source`" + ` (` + "`classic`" + `, ` + "`ruleset`" + ` with ` + "`ruleset`" + ` naming it, or ` + "`gitlab`" + `).
+
+**fail**: the branch protection was read and none holds.
+
+**unknown**: the forge was not consulted, or the branch protection could not be read — all of it, or the classic protection beside readable rulesets (the reason names the missing permission or plan) — and what could be read does not show the requirement.`,
+	Remediation: "On GitHub, add to a ruleset that targets the default branch (repository or organization rulesets both count) a pull-request rule with `\"require_code_owner_review\": true`, for example `{\"type\": \"pull_request\", \"parameters\": {\"required_approving_review_count\": 1, \"require_code_owner_review\": true, ...}}`, and set its enforcement to `active`; or tick \"Require review from Code Owners\" in the branch's classic protection. On GitLab (Premium), protect the default branch with \"Code owner approval\" on (`code_owner_approval_required: true`).",
+	Run:         run,
+}
+
+// Details are the result's details.
+type Details struct {
+	Branch  string `json:"branch,omitempty"`
+	Source  string `json:"source,omitempty"`
+	Ruleset string `json:"ruleset,omitempty"`
+}
+
+func run(p *check.Pass) check.Result {
+	var repo snapshot.Repo
+	if r := p.Snapshot.Forge.Repo; r != nil {
+		repo = *r
+	}
+	fact := check.FactOf("the protection of the default branch", repo.Branch)
+	if !p.Snapshot.Forge.Consulted {
+		r, _ := check.ForgeUnknown(p, fact)
+		return r
+	}
+	b := repo.Branch.Value
+	branch := b.Branch
+	if branch == "" {
+		branch = repo.DefaultBranch
+	}
+	d := Details{Branch: branch}
+	var findings []check.Finding
+	if repo.Branch.Read {
+		if check.ForgeKind(p) == "gitlab" {
+			if g := b.GitLab; g != nil && g.Protected && g.CodeOwnerApprovalRequired {
+				d.Source = "gitlab"
+				return check.Result{Status: check.Passed, Details: d,
+					Reason: fmt.Sprintf("On GitLab, %s is protected and requires code-owner approval.", name(branch))}
+			}
+		} else {
+			if c := b.Classic; c != nil && c.RequireCodeOwnerReviews {
+				d.Source = "classic"
+				return check.Result{Status: check.Passed, Details: d,
+					Reason: fmt.Sprintf("The classic protection of %s requires review from code owners.", name(branch))}
+			}
+			for _, rs := range b.Rulesets {
+				if !requiresCodeOwners(rs) {
+					continue
+				}
+				if rs.Enforcement == "active" {
+					d.Source, d.Ruleset = "ruleset", rs.Name
+					return check.Result{Status: check.Passed, Details: d,
+						Reason: fmt.Sprintf("The active %s ruleset %q requires code-owner review on %s.", source(rs), rs.Name, name(branch))}
+				}
+				findings = append(findings, check.Finding{Message: fmt.Sprintf(
+					"the %s ruleset %q would require code-owner review, but its enforcement is %q, not active", source(rs), rs.Name, rs.Enforcement)})
+			}
+		}
+	}
+	if r, ok := check.ForgeUnknown(p, fact, check.PartOf("the classic protection of the default branch", b.ClassicUnavailable)); ok {
+		r.Findings, r.Details = findings, d
+		return r
+	}
+	r := check.Result{Status: check.Failed, Details: d, Findings: findings}
+	if check.ForgeKind(p) == "gitlab" {
+		if g := b.GitLab; g == nil || !g.Protected {
+			r.Reason = fmt.Sprintf("On GitLab, %s is not protected, so nothing requires code-owner approval.", name(branch))
+		} else {
+			r.Reason = fmt.Sprintf("On GitLab, %s is protected but does not require code-owner approval (code_owner_approval_required is off).", name(branch))
+		}
+		return r
+	}
+	r.Reason = fmt.Sprintf("Neither classic branch protection nor an active ruleset requires review from code owners on %s.", name(branch))
+	return r
+}
+
+func requiresCodeOwners(rs snapshot.Ruleset) bool {
+	for _, rule := range rs.Rules {
+		if rule.Type == "pull_request" && rule.RequireCodeOwnerReview {
+			return true
+		}
+	}
+	return false
+}
+
+func source(rs snapshot.Ruleset) string {
+	if rs.Source == "Organization" {
+		return "organization"
+	}
+	return "repository"
+}
+
+// name names the default branch.
+func name(branch string) string {
+	if branch == "" {
+		return "the default branch"
+	}
+	return "the default branch " + branch
+}
