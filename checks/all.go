@@ -9,7 +9,11 @@ import (
 	"github.com/ssdf-dev/ssdf/checks/audit-attestations"
 	"github.com/ssdf-dev/ssdf/checks/audit-exceptions-tracked"
 	"github.com/ssdf-dev/ssdf/checks/audit-tracker"
+	"github.com/ssdf-dev/ssdf/checks/build-hermetic"
+	"github.com/ssdf-dev/ssdf/checks/build-locked-install"
 	"github.com/ssdf-dev/ssdf/checks/build-lockfile"
+	"github.com/ssdf-dev/ssdf/checks/build-provenance"
+	"github.com/ssdf-dev/ssdf/checks/build-reproducible-settings"
 	"github.com/ssdf-dev/ssdf/checks/codeowners-coverage"
 	"github.com/ssdf-dev/ssdf/checks/codeowners-group"
 	"github.com/ssdf-dev/ssdf/checks/codeowners-present"
@@ -33,7 +37,11 @@ var List = []*check.Check{
 	auditattestations.Check,
 	auditexceptionstracked.Check,
 	audittracker.Check,
+	buildhermetic.Check,
+	buildlockedinstall.Check,
 	buildlockfile.Check,
+	buildprovenance.Check,
+	buildreproduciblesettings.Check,
 	codeownerscoverage.Check,
 	codeownersgroup.Check,
 	codeownerspresent.Check,
