@@ -64,9 +64,9 @@ type Client struct {
 	enterprise bool
 
 	mu          sync.Mutex
-	plans       map[string]string            // org login → plan name seen by Org
+	plans       map[string]string           // org login → plan name seen by Org
 	orgRulesets map[int64]*snapshot.Ruleset // organization rulesets read over REST
-	gqlBroken   bool                         // GraphQL failed validation once: REST from now on
+	gqlBroken   bool                        // GraphQL failed validation once: REST from now on
 }
 
 var _ forge.Client = (*Client)(nil)

@@ -479,6 +479,15 @@ func TestRepoProtectedOnlyByOrgRuleset(t *testing.T) {
 			if diff := cmp.Diff(gone[[]snapshot.DeployKey]("permission", "administration:read / repo admin"), got.DeployKeys, cmpFacts); diff != "" {
 				t.Errorf("non-admin DeployKeys (-want +got):\n%s", diff)
 			}
+			if mode.name == "graphql" {
+				if n := e.g.CountOperation("ssdfRepo"); n != 2 {
+					t.Errorf("GraphQL requests = %d", n)
+				}
+				// The second Repo: GraphQL, then REST for protection and keys.
+				if n := len(e.g.Requests()) - 1; n != 3 {
+					t.Errorf("non-admin Repo made %d requests, want 3", n)
+				}
+			}
 		})
 	}
 }
@@ -714,6 +723,7 @@ func TestRepoGraphQLFaults(t *testing.T) {
 	})
 	t.Run("bypass actors forbidden", func(t *testing.T) {
 		org := fake.OrgRulesetOnly()
+		org.Repos[0].NotAdmin = true
 		e := newEnv(t, org, nil)
 		body := `{"data":{"repository":{"nameWithOwner":"acme/gadget","visibility":"PUBLIC","viewerCanAdminister":false,"hasIssuesEnabled":true,` +
 			`"codeowners":null,"deployKeys":{"totalCount":0,"nodes":[]},"defaultBranchRef":{"name":"trunk","branchProtectionRule":null,` +
@@ -962,5 +972,77 @@ func TestRequestCounts(t *testing.T) {
 		if mode.name == "graphql" && n > 3 {
 			t.Errorf("Repo over GraphQL made %d requests, want <= 3", n)
 		}
+	}
+}
+
+func TestRepoSettingsVariants(t *testing.T) {
+	for _, mode := range [][]opt{nil, {rest}} {
+		org := fake.Acme()
+		w := org.Repos[1]
+		w.IsTemplate, w.NoIssues, w.TemplateRepository, w.Private = true, true, "", true
+		e := newEnv(t, org, nil, mode...)
+		got, err := e.c.Repo(ctx, repoRef("widget"), forge.RepoOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]any{read(true), read(false), read(""), "private"},
+			[]any{got.IsTemplate, got.HasIssues, got.TemplateRepository, got.Visibility}); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	}
+}
+
+// Over REST every fact has its own request, and its own failure.
+func TestRepoRESTFactErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault fake.Fault
+		fact  func(*snapshot.Repo) *snapshot.Unavailable
+		kind  string
+		perm  string
+	}{
+		{"protection 502", fake.Fault{Path: "/repos/acme/widget/branches/main/protection", Status: 502},
+			func(r *snapshot.Repo) *snapshot.Unavailable { return r.Branch.Value.ClassicUnavailable }, "error", ""},
+		{"protection 403", fake.Fault{Path: "/repos/acme/widget/branches/main/protection", Status: 403, Body: `{"message":"Resource not accessible by personal access token"}`},
+			func(r *snapshot.Repo) *snapshot.Unavailable { return r.Branch.Value.ClassicUnavailable }, "permission", "administration:read / repo admin"},
+		{"rules 500", fake.Fault{Path: "/repos/acme/widget/rules/branches/main", Status: 500},
+			func(r *snapshot.Repo) *snapshot.Unavailable { return r.Branch.Err }, "error", ""},
+		{"commits 503", fake.Fault{Path: "/repos/acme/widget/commits", Status: 503},
+			func(r *snapshot.Repo) *snapshot.Unavailable { return r.Commits.Err }, "error", ""},
+		{"commits truncated", fake.Fault{Path: "/repos/acme/widget/commits", Truncate: true},
+			func(r *snapshot.Repo) *snapshot.Unavailable { return r.Commits.Err }, "error", ""},
+		{"keys 403", fake.Fault{Path: "/repos/acme/widget/keys", Status: 403, Body: `{"message":"Must have admin rights to Repository."}`},
+			func(r *snapshot.Repo) *snapshot.Unavailable { return r.DeployKeys.Err }, "permission", "administration:read / repo admin"},
+		{"codeowners 403", fake.Fault{Path: "/repos/acme/widget/codeowners/errors", Status: 403, Body: `{"message":"Resource not accessible by integration"}`},
+			func(r *snapshot.Repo) *snapshot.Unavailable { return r.CodeOwnerErrors.Err }, "permission", "contents:read"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, fake.Acme(), nil, rest)
+			e.g.Inject(tc.fault)
+			got, err := e.c.Repo(ctx, repoRef("widget"), forge.RepoOptions{Commits: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := tc.fact(got)
+			if u == nil || u.Kind != tc.kind || u.Permission != tc.perm {
+				t.Errorf("unavailable = %+v, want kind %s permission %q", u, tc.kind, tc.perm)
+			}
+		})
+	}
+}
+
+func TestOrgFactErrors(t *testing.T) {
+	e := newEnv(t, fake.Acme(), nil)
+	e.g.Inject(fake.Fault{Path: "/orgs/acme/members", Query: "role=admin", Status: 403, Body: `{"message":"Resource not accessible by integration"}`})
+	e.g.Inject(fake.Fault{Path: "/repos/acme/.github/contents/**", Status: 500})
+	got, err := e.c.Org(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := got.Owners; f.Err == nil || f.Err.Kind != "permission" || f.Err.Permission != "read:org" {
+		t.Errorf("Owners = %+v", f.Err)
+	}
+	if f := got.IssueTemplates; f.Err == nil || f.Err.Kind != "error" || f.Err.Status != 500 {
+		t.Errorf("IssueTemplates = %+v", f.Err)
 	}
 }

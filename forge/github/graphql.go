@@ -234,7 +234,9 @@ func (c *Client) postGraphQL(ctx context.Context, query string, vars map[string]
 	return nil
 }
 
-// repoGraphQL reads the repository in one request.
+// repoGraphQL reads the repository in one request, or three when the
+// token is not a repository admin (classic protection and deploy keys are
+// then asked over REST, which tells "none" from "hidden").
 func (c *Client) repoGraphQL(ctx context.Context, ref forge.RepoRef, o forge.RepoOptions) (*snapshot.Repo, error) {
 	n := o.Commits
 	withCommits := n > 0 && n <= 100
@@ -302,14 +304,14 @@ func (c *Client) repoGraphQL(ctx context.Context, ref forge.RepoRef, o forge.Rep
 		repo.CodeOwnerErrors = snapshot.Fact[[]snapshot.CodeOwnerError]{Read: true, Value: out}
 	}
 
-	// Deploy keys: only admins see them; an empty list for anyone else
-	// means nothing.
+	// Deploy keys: only admins see them. An empty list for a token that
+	// is not an admin (an App's installation token is never the "viewer"
+	// admin) means nothing: REST tells "none" from "hidden".
 	switch {
 	case failed("deployKeys") != nil:
 		repo.DeployKeys = unavailable[[]snapshot.DeployKey](c.gqlWhy("listing deploy keys", failed("deployKeys"), permRepoAdm))
 	case g.DeployKeys == nil || (!g.ViewerCanAdminister && len(g.DeployKeys.Nodes) == 0):
-		repo.DeployKeys = unavailable[[]snapshot.DeployKey](&snapshot.Unavailable{Kind: "permission", Permission: permRepoAdm,
-			Reason: "deploy keys are visible only to repository admins"})
+		repo.DeployKeys = c.deployKeysREST(ctx, ref.Owner, ref.Name)
 	case g.DeployKeys.TotalCount > len(g.DeployKeys.Nodes):
 		repo.DeployKeys = c.deployKeysREST(ctx, ref.Owner, ref.Name)
 	default:
@@ -384,9 +386,10 @@ func (c *Client) repoGraphQL(ctx context.Context, ref forge.RepoRef, o forge.Rep
 		}
 		br.Classic = cp
 	case !g.ViewerCanAdminister:
-		// null is also what a non-admin sees of a protected branch.
-		br.ClassicUnavailable = &snapshot.Unavailable{Kind: "permission", Permission: permRepoAdm,
-			Reason: "classic branch protection is visible only to repository admins"}
+		// null is also what a non-admin sees of a protected branch: REST
+		// answers "Branch not protected" to those who may know, 404 to
+		// the others.
+		br.Classic, br.ClassicUnavailable = c.classicREST(ctx, ref.Owner, ref.Name, dbr.Name)
 	}
 	switch {
 	case failed("rules") != nil:

@@ -234,6 +234,7 @@ type Transport struct {
 	scrub    *strings.Replacer
 
 	requests  atomic.Int64
+	reserved  atomic.Int64
 	retries   atomic.Int64
 	cacheHits atomic.Int64
 	waited    atomic.Int64
@@ -334,10 +335,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	var lastStatus int
 	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, t.wrap(req, err)
+		}
 		if err := t.waitBlocked(ctx, lastStatus); err != nil {
 			return nil, t.wrap(req, err)
 		}
-		if t.o.Budget > 0 && t.requests.Load() >= t.o.Budget {
+		// Reserve the request before sending it, so that concurrent
+		// requests never overshoot the budget.
+		if t.o.Budget > 0 && t.reserved.Add(1) > t.o.Budget {
 			return nil, t.wrap(req, ErrBudget)
 		}
 		if attempt > 1 {
@@ -530,6 +536,10 @@ func retryable(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE) {
 		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return false
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

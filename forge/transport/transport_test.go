@@ -591,3 +591,23 @@ func TestSimClock(t *testing.T) {
 		t.Errorf("advanced %v", got)
 	}
 }
+
+func TestBudgetUnderConcurrency(t *testing.T) {
+	h := newHarness(t, Options{Budget: 5, Concurrency: 4}, func(n int64, w http.ResponseWriter, r *http.Request, now time.Time) {
+		time.Sleep(5 * time.Millisecond)
+		io.WriteString(w, "{}")
+	})
+	var wg sync.WaitGroup
+	var spent atomic.Int64
+	for range 20 {
+		wg.Go(func() {
+			if _, _, err := h.get(t, "/x"); errors.Is(err, ErrBudget) {
+				spent.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if h.hits.Load() != 5 || spent.Load() != 15 {
+		t.Errorf("server saw %d requests, %d refused; want 5 and 15", h.hits.Load(), spent.Load())
+	}
+}
