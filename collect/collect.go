@@ -24,6 +24,9 @@ type Options struct {
 	GitEnv []string
 	// Path is the target path as the user gave it, for the report.
 	Path string
+	// Commits is how many first-parent commits to read with their
+	// signatures (the policy's signedCommits.window).
+	Commits int
 }
 
 func (o Options) limits() Limits {
@@ -53,7 +56,7 @@ func Dir(ctx context.Context, dir string, o Options) (*snapshot.Snapshot, error)
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
 	defer root.Close()
-	g := &Git{Dir: dir, Env: o.GitEnv}
+	g := &Git{Dir: dir, Env: o.GitEnv, Commits: o.Commits}
 	return collect(ctx, root.FS(), g, o), nil
 }
 

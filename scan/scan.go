@@ -63,7 +63,7 @@ func Collect(ctx context.Context, dir string, o Options) (*snapshot.Snapshot, *p
 	}
 	snap, err := collect.Dir(ctx, dir, collect.Options{
 		Forge: o.Forge, ForgeURL: o.ForgeURL, Exclude: pol.Exclude,
-		Limits: o.Limits, GitEnv: o.GitEnv, Path: o.Path,
+		Limits: o.Limits, GitEnv: o.GitEnv, Path: o.Path, Commits: pol.SignedCommits.Window,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrTarget, err)
@@ -104,6 +104,10 @@ func loadPolicy(dir, explicit string) (*snapshot.PolicyRef, *policy.Policy, erro
 	if name == "" {
 		return nil, policy.Default(), nil
 	}
+	return parsePolicy(name, data)
+}
+
+func parsePolicy(name string, data []byte) (*snapshot.PolicyRef, *policy.Policy, error) {
 	pol, err := policy.Load(name, data, ssdf.CheckIDs)
 	if err != nil {
 		return nil, nil, err

@@ -107,7 +107,7 @@ func settled(g *fake.GitLab) []fake.Request {
 
 func count(g *fake.GitLab, pattern string) int {
 	settled(g)
-	return count(g, pattern)
+	return g.Count("GET", pattern)
 }
 
 func kindOf(u *snapshot.Unavailable) string {

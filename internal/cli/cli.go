@@ -41,6 +41,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if f, ok := stdout.(*os.File); ok {
 		env.OutIsTerminal = term.IsTerminal(int(f.Fd()))
 	}
+	if f, ok := stderr.(*os.File); ok {
+		env.ErrIsTerminal = term.IsTerminal(int(f.Fd()))
+	}
 	if wd, err := os.Getwd(); err == nil {
 		env.Dir = wd
 	}

@@ -26,6 +26,8 @@ type Env struct {
 	Now     func() time.Time
 	// OutIsTerminal is set when Out is a terminal: text output and colour.
 	OutIsTerminal bool
+	// ErrIsTerminal is set when Err is a terminal: progress bars.
+	ErrIsTerminal bool
 	// Dir is the working directory.
 	Dir     string
 	Checks  []*check.Check

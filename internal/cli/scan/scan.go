@@ -16,6 +16,7 @@ import (
 
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/collect"
+	"github.com/ssdf-dev/ssdf/forge"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
 	"github.com/ssdf-dev/ssdf/internal/cli/render"
 	"github.com/ssdf-dev/ssdf/policy"
@@ -37,6 +38,11 @@ type Options struct {
 	FromRaw  string
 	MaxSize  int64
 	MaxFiles int
+	// Org is --org: scan an organization's settings and every repository.
+	Org             string
+	IncludeArchived bool
+	Concurrency     int
+	Budget          int64
 }
 
 // NewCmd returns the command; runF replaces the run function in tests
@@ -81,6 +87,10 @@ Exit codes: 0 no required check failed; 1 a required check failed (or, with
 	f.StringVar(&o.FromRaw, "from-raw", "", "evaluate a snapshot saved with --raw instead of collecting")
 	f.Int64Var(&o.MaxSize, "max-file-size", collect.DefaultLimits.MaxFileSize, "largest file read, in bytes; larger ones are recorded as skipped")
 	f.IntVar(&o.MaxFiles, "max-files", collect.DefaultLimits.MaxFiles, "stop walking after this many entries")
+	f.StringVar(&o.Org, "org", "", "scan an organization (github.com/ORG) or GitLab group (gitlab.com/GROUP): its settings once, then every repository; --output names a directory for the reports")
+	f.BoolVar(&o.IncludeArchived, "include-archived", false, "with --org: also scan archived repositories")
+	f.IntVar(&o.Concurrency, "concurrency", 8, "with --org: repositories scanned at once")
+	f.Int64Var(&o.Budget, "budget", 0, "most forge API requests one scan may make (0: no limit); past it, what is left is unknown")
 	return cmd
 }
 
@@ -110,11 +120,20 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		return clienv.Usage("--raw and --from-raw cannot be used together")
 	}
 
+	if o.Org != "" {
+		if o.FromRaw != "" || o.Raw {
+			return clienv.Usage("--org cannot be used with --raw or --from-raw")
+		}
+		return runOrg(ctx, env, o, checks, format)
+	}
 	var snap *snapshot.Snapshot
 	var pol *policy.Policy
-	if o.FromRaw != "" {
+	switch {
+	case o.FromRaw != "":
 		snap, pol, err = loadRaw(o)
-	} else {
+	case looksLikeURL(o.Target):
+		snap, pol, err = remote(ctx, env, o)
+	default:
 		dir := o.Target
 		if !filepath.IsAbs(dir) && env.Dir != "" {
 			dir = filepath.Join(env.Dir, dir)
@@ -124,6 +143,15 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 			Limits: collect.Limits{MaxFileSize: o.MaxSize, MaxFiles: o.MaxFiles},
 			GitEnv: env.Environ, Path: o.Target,
 		})
+		if err == nil {
+			c, f, why := forgeForCheckout(env, snap, o.ForgeURL)
+			if c == nil {
+				snap.Forge.Reason = why
+			} else {
+				f.Commits = pol.SignedCommits.Window
+				scanlib.ReadForge(ctx, *f, snap)
+			}
+		}
 	}
 	if err != nil {
 		return classify(err)
@@ -200,4 +228,28 @@ func selectChecks(all []*check.Check, ids []string) ([]*check.Check, error) {
 		}
 	}
 	return out, nil
+}
+
+// remote scans a repository through the forge, without a clone.
+func remote(ctx context.Context, env *clienv.Env, o *Options) (*snapshot.Snapshot, *policy.Policy, error) {
+	kind, base, owner, name, err := forgeTarget(o.Target, o.Forge, o.ForgeURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if name == "" {
+		return nil, nil, clienv.Usage("%s names an organization, not a repository: scan it with --org %s", o.Target, o.Target)
+	}
+	c, err := connect(env, kind, base, o.Budget)
+	if err != nil {
+		return nil, nil, err
+	}
+	ref := forge.RepoRef{Owner: owner, Name: name}
+	f := scanlib.Forge{Client: c.client, Repo: ref, Org: topGroup(kind, owner), Unavailable: c.unavailable, BaseURL: c.baseURL}
+	snap, _, err := scanlib.Remote(ctx, f, scanlib.Options{PolicyPath: o.Policy, ForgeURL: base,
+		Limits: collect.Limits{MaxFileSize: o.MaxSize, MaxFiles: o.MaxFiles}}, c.webBase+"/"+ref.FullName())
+	if err != nil {
+		return nil, nil, err
+	}
+	pol, err := scanlib.PolicyOf(snap)
+	return snap, pol, err
 }

@@ -1,0 +1,196 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/ssdf-dev/ssdf/collect"
+	"github.com/ssdf-dev/ssdf/forge"
+	"github.com/ssdf-dev/ssdf/forge/github"
+	"github.com/ssdf-dev/ssdf/forge/gitlab"
+	"github.com/ssdf-dev/ssdf/forge/transport"
+	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
+	scanlib "github.com/ssdf-dev/ssdf/scan"
+	"github.com/ssdf-dev/ssdf/snapshot"
+)
+
+// conn is a connection to one forge.
+type conn struct {
+	kind    string
+	client  forge.Client
+	baseURL string
+	// webBase is the forge's web address, for report URLs.
+	webBase     string
+	unavailable func(error) *snapshot.Unavailable
+	// anonymous is set when no token was found: only public data is read.
+	anonymous bool
+}
+
+// token returns the token for a forge kind from the environment, and the
+// names of the variables looked at (for messages; never the value).
+func token(env *clienv.Env, kind string) (string, string) {
+	if kind == collect.GitLab {
+		return env.Getenv("GITLAB_TOKEN"), "GITLAB_TOKEN"
+	}
+	if t := env.Getenv("GITHUB_TOKEN"); t != "" {
+		return t, "GITHUB_TOKEN"
+	}
+	return env.Getenv("GH_TOKEN"), "GITHUB_TOKEN or GH_TOKEN"
+}
+
+// connect builds a client for kind ("github" or "gitlab") at forgeURL
+// (empty: the hosted service).
+func connect(env *clienv.Env, kind, forgeURL string, budget int64) (*conn, error) {
+	tok, _ := token(env, kind)
+	switch kind {
+	case collect.GitHub:
+		c, err := github.New(github.Options{ForgeURL: forgeURL, Token: tok, TransportOptions: transport.Options{Budget: budget}})
+		if err != nil {
+			return nil, clienv.Usage("--forge-url: %v", err)
+		}
+		web := "https://github.com"
+		if forgeURL != "" {
+			web = strings.TrimSuffix(forgeURL, "/")
+		}
+		return &conn{kind: kind, client: c, baseURL: forgeURL, webBase: web, unavailable: github.Unavailable, anonymous: tok == ""}, nil
+	case collect.GitLab:
+		tr := transport.New(transport.Options{Token: tok, Header: "PRIVATE-TOKEN", Budget: budget})
+		c, err := gitlab.New(gitlab.Options{BaseURL: forgeURL, Token: tok, HTTPClient: tr.Client()})
+		if err != nil {
+			return nil, clienv.Usage("--forge-url: %v", err)
+		}
+		web := "https://gitlab.com"
+		if forgeURL != "" {
+			web = strings.TrimSuffix(strings.TrimSuffix(forgeURL, "/"), "/api/v4")
+		}
+		return &conn{kind: kind, client: c, baseURL: forgeURL, webBase: web, unavailable: gitlabUnavailable, anonymous: tok == ""}, nil
+	}
+	return nil, clienv.Usage("unknown forge %q", kind)
+}
+
+// gitlabUnavailable classifies a GitLab client error.
+func gitlabUnavailable(err error) *snapshot.Unavailable {
+	u := &snapshot.Unavailable{Kind: "error", Reason: err.Error()}
+	var e *gitlab.Error
+	if errors.As(err, &e) {
+		u.Status = e.Status
+		switch e.Status {
+		case 401:
+			u.Kind, u.Reason = "permission", "the token was refused (401): set a valid GITLAB_TOKEN"
+		case 403:
+			u.Kind, u.Permission = "permission", "read_api"
+		case 404:
+			u.Kind = "not-found"
+		}
+	}
+	return u
+}
+
+// forgeTarget says which forge, owner and repository a URL or a
+// "host/owner[/repo]" names. kindFlag is --forge; forgeURL is --forge-url.
+func forgeTarget(raw, kindFlag, forgeURL string) (kind, base, owner, repo string, err error) {
+	s := raw
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	u, perr := url.Parse(s)
+	if perr != nil || u.Host == "" {
+		return "", "", "", "", clienv.Usage("%q is not a forge URL such as https://github.com/acme/widget", raw)
+	}
+	if u.User != nil {
+		return "", "", "", "", clienv.Usage("the URL must not carry credentials: give the token in GITHUB_TOKEN or GITLAB_TOKEN")
+	}
+	host := strings.ToLower(u.Hostname())
+	p := strings.Trim(strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), ".git"), "/")
+	// GitLab web URLs may carry "/-/tree/main" and the like.
+	if i := strings.Index(p, "/-/"); i >= 0 {
+		p = p[:i]
+	}
+	switch {
+	case kindFlag != "":
+		kind = kindFlag
+	case host == "github.com" || host == "www.github.com":
+		kind = collect.GitHub
+	case host == "gitlab.com" || host == "www.gitlab.com":
+		kind = collect.GitLab
+	default:
+		return "", "", "", "", clienv.Usage("%s is not github.com or gitlab.com: give --forge github|gitlab (and --forge-url for a self-hosted instance)", host)
+	}
+	if host != "github.com" && host != "gitlab.com" && host != "www.github.com" && host != "www.gitlab.com" {
+		base = u.Scheme + "://" + u.Host
+		if forgeURL != "" {
+			base = forgeURL
+		}
+	}
+	segs := strings.Split(p, "/")
+	if p == "" || len(segs) < 1 {
+		return "", "", "", "", clienv.Usage("%q names no organization or repository", raw)
+	}
+	if len(segs) == 1 {
+		return kind, base, segs[0], "", nil
+	}
+	// GitLab projects live in nested groups: the last segment is the project.
+	return kind, base, strings.Join(segs[:len(segs)-1], "/"), segs[len(segs)-1], nil
+}
+
+// topGroup is the organization whose settings apply to owner: GitHub's
+// owner, GitLab's top-level group.
+func topGroup(kind, owner string) string {
+	if kind == collect.GitLab {
+		first, _, _ := strings.Cut(owner, "/")
+		return first
+	}
+	return owner
+}
+
+// looksLikeURL tells a remote target from a path.
+func looksLikeURL(s string) bool {
+	if strings.Contains(s, "://") {
+		return true
+	}
+	first, _, _ := strings.Cut(s, "/")
+	first = strings.ToLower(first)
+	return first == "github.com" || first == "gitlab.com"
+}
+
+// forgeForCheckout decides whether a local scan also consults the forge:
+// only when the origin remote is on a known forge host and a token is in
+// the environment. Otherwise it says why not.
+func forgeForCheckout(env *clienv.Env, snap *snapshot.Snapshot, forgeURL string) (*conn, *scanlib.Forge, string) {
+	if !snap.Git.Available {
+		return nil, nil, "offline scan: not a git repository, so no forge repository is known"
+	}
+	if snap.Git.Origin == "" {
+		return nil, nil, "offline scan: the repository has no origin remote"
+	}
+	host, _ := collect.RemoteHost(snap.Git.Origin)
+	known := host == "github.com" || host == "gitlab.com" || host == "www.github.com" || host == "www.gitlab.com"
+	if u, err := url.Parse(forgeURL); forgeURL != "" && err == nil && strings.EqualFold(u.Hostname(), host) {
+		known = true
+	}
+	if !known {
+		return nil, nil, "offline scan: the origin remote is not on github.com, gitlab.com or the --forge-url host"
+	}
+	kind := snap.Target.Forge
+	tok, names := token(env, kind)
+	if tok == "" {
+		return nil, nil, fmt.Sprintf("offline scan: no %s in the environment", names)
+	}
+	_, p := collect.RemoteHost(snap.Git.Origin)
+	i := strings.LastIndex(p, "/")
+	if i <= 0 {
+		return nil, nil, "offline scan: the origin remote names no owner/repository"
+	}
+	base := forgeURL
+	c, err := connect(env, kind, base, 0)
+	if err != nil {
+		return nil, nil, "offline scan: " + err.Error()
+	}
+	owner, name := p[:i], p[i+1:]
+	return c, &scanlib.Forge{
+		Client: c.client, Repo: forge.RepoRef{Owner: owner, Name: name},
+		Org: topGroup(kind, owner), Unavailable: c.unavailable, BaseURL: c.baseURL,
+	}, ""
+}
