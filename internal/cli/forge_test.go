@@ -25,6 +25,11 @@ const secret = "ghp_SUPERSECRETTOKEN0123456789abcdefABCD"
 // exit code and output.
 func runIn(t *testing.T, dir string, vars map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	return runInB(t, dir, vars, args...)
+}
+
+func runInB(t testing.TB, dir string, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	env := &clienv.Env{
 		In: strings.NewReader(""), Out: &out, Err: &errb,

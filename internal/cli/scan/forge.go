@@ -42,11 +42,12 @@ func token(env *clienv.Env, kind string) (string, string) {
 
 // connect builds a client for kind ("github" or "gitlab") at forgeURL
 // (empty: the hosted service).
-func connect(env *clienv.Env, kind, forgeURL string, budget int64) (*conn, error) {
+// concurrency bounds the requests in flight (0: the transport's default).
+func connect(env *clienv.Env, kind, forgeURL string, budget int64, concurrency int) (*conn, error) {
 	tok, _ := token(env, kind)
 	switch kind {
 	case collect.GitHub:
-		c, err := github.New(github.Options{ForgeURL: forgeURL, Token: tok, TransportOptions: transport.Options{Budget: budget}})
+		c, err := github.New(github.Options{ForgeURL: forgeURL, Token: tok, TransportOptions: transport.Options{Budget: budget, Concurrency: concurrency}})
 		if err != nil {
 			return nil, clienv.Usage("--forge-url: %v", err)
 		}
@@ -56,7 +57,7 @@ func connect(env *clienv.Env, kind, forgeURL string, budget int64) (*conn, error
 		}
 		return &conn{kind: kind, client: c, baseURL: forgeURL, webBase: web, unavailable: github.Unavailable, anonymous: tok == ""}, nil
 	case collect.GitLab:
-		tr := transport.New(transport.Options{Token: tok, Header: "PRIVATE-TOKEN", Budget: budget})
+		tr := transport.New(transport.Options{Token: tok, Header: "PRIVATE-TOKEN", Budget: budget, Concurrency: concurrency})
 		c, err := gitlab.New(gitlab.Options{BaseURL: forgeURL, Token: tok, HTTPClient: tr.Client()})
 		if err != nil {
 			return nil, clienv.Usage("--forge-url: %v", err)
@@ -184,7 +185,7 @@ func forgeForCheckout(env *clienv.Env, snap *snapshot.Snapshot, forgeURL string)
 		return nil, nil, "offline scan: the origin remote names no owner/repository"
 	}
 	base := forgeURL
-	c, err := connect(env, kind, base, 0)
+	c, err := connect(env, kind, base, 0, 0)
 	if err != nil {
 		return nil, nil, "offline scan: " + err.Error()
 	}

@@ -41,7 +41,8 @@ func runOrg(ctx context.Context, env *clienv.Env, o *Options, checks []*check.Ch
 	if name != "" {
 		owner = owner + "/" + name // a GitLab subgroup
 	}
-	c, err := connect(env, kind, base, o.Budget)
+	// GitHub asks integrators to stay well under 100 concurrent requests.
+	c, err := connect(env, kind, base, o.Budget, min(2*max(o.Concurrency, 1), 64))
 	if err != nil {
 		return err
 	}

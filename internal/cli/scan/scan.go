@@ -89,7 +89,7 @@ Exit codes: 0 no required check failed; 1 a required check failed (or, with
 	f.IntVar(&o.MaxFiles, "max-files", collect.DefaultLimits.MaxFiles, "stop walking after this many entries")
 	f.StringVar(&o.Org, "org", "", "scan an organization (github.com/ORG) or GitLab group (gitlab.com/GROUP): its settings once, then every repository; --output names a directory for the reports")
 	f.BoolVar(&o.IncludeArchived, "include-archived", false, "with --org: also scan archived repositories")
-	f.IntVar(&o.Concurrency, "concurrency", 8, "with --org: repositories scanned at once")
+	f.IntVar(&o.Concurrency, "concurrency", 16, "with --org: repositories scanned at once (API requests in flight: twice that, at most 64)")
 	f.Int64Var(&o.Budget, "budget", 0, "most forge API requests one scan may make (0: no limit); past it, what is left is unknown")
 	return cmd
 }
@@ -239,7 +239,7 @@ func remote(ctx context.Context, env *clienv.Env, o *Options) (*snapshot.Snapsho
 	if name == "" {
 		return nil, nil, clienv.Usage("%s names an organization, not a repository: scan it with --org %s", o.Target, o.Target)
 	}
-	c, err := connect(env, kind, base, o.Budget)
+	c, err := connect(env, kind, base, o.Budget, 0)
 	if err != nil {
 		return nil, nil, err
 	}
