@@ -10,6 +10,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ssdf-dev/ssdf/snapshot"
@@ -220,9 +222,7 @@ func mustMkdir(t *testing.T, p string) {
 }
 
 func TestGitFacts(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	sharedtest.RequireProgram(t, "git")
 	env := gitEnv(t)
 	dir := t.TempDir()
 	git(t, env, dir, "", "init", "-q")

@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -22,9 +23,7 @@ import (
 // signature read for each commit of the first-parent history. gpg is set
 // up to leave a mark if anything ever ran it: nothing may.
 func TestGitCommitSignatures(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	sharedtest.RequireProgram(t, "git")
 	env := gitEnv(t)
 	dir := t.TempDir()
 	git(t, env, dir, "", "init", "-q")

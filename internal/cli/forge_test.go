@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+
 	"github.com/google/go-cmp/cmp"
 
 	allchecks "github.com/ssdf-dev/ssdf/checks"
@@ -195,9 +197,7 @@ func contains(list []string, s string) bool {
 // host, with a token, is scanned with the forge's facts too; without a
 // token the reason says which variable is missing.
 func TestLocalScanConsultsForge(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	sharedtest.RequireProgram(t, "git")
 	gh := fake.GitHub(t, nil, fake.Enterprise())
 	dir := t.TempDir()
 	home := t.TempDir()
