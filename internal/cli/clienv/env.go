@@ -95,6 +95,11 @@ func (e *Env) WriteOutput(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write output: %w", err)
 	}
 	defer os.Remove(tmp.Name())
+	// CreateTemp makes the file 0600; a report is for sharing.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write output: %w", err)
+	}
 	if err := write(tmp); err != nil {
 		tmp.Close()
 		return err

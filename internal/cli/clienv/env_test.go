@@ -50,6 +50,9 @@ func TestWriteOutputIsAtomic(t *testing.T) {
 	if b, _ := os.ReadFile(p); string(b) != "new" {
 		t.Errorf("file = %q", b)
 	}
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode = %v, want 0644 (a report is for sharing)", fi.Mode())
+	}
 }
 
 func TestCode(t *testing.T) {
