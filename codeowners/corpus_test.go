@@ -1,7 +1,6 @@
 package codeowners
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,32 +32,18 @@ func gitlabHosted(repo, p string) bool {
 func loadCorpus(t testing.TB) map[string]corpusFile {
 	t.Helper()
 	root := corpusDir(t)
-	src, err := os.Open(filepath.Join(root, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
 	files := map[string]corpusFile{}
-	sc := bufio.NewScanner(src)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 || cols[0] != "codeowners" {
-			continue
-		}
-		repo, p := cols[1], cols[3]
-		name := strings.ReplaceAll(repo, "/", "__") + "__" + strings.ReplaceAll(p, "/", "__")
-		b, err := os.ReadFile(filepath.Join(root, "codeowners", name))
+	for _, c := range sharedtest.Corpus(t, "codeowners") {
+		b, err := os.ReadFile(c.File)
 		if err != nil {
-			t.Fatalf("SOURCES.tsv names %s: %v", name, err)
+			t.Fatal(err)
 		}
 		d := GitHub
-		if gitlabHosted(repo, p) {
+		if gitlabHosted(c.Repo, c.Path) {
 			d = GitLab
 		}
-		files[name] = corpusFile{name: name, repo: repo, path: p, dialect: d, text: string(b)}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+		name := filepath.Base(c.File)
+		files[name] = corpusFile{name: name, repo: c.Repo, path: c.Path, dialect: d, text: string(b)}
 	}
 	// Every file of the directory is in SOURCES.tsv.
 	entries, err := os.ReadDir(filepath.Join(root, "codeowners"))

@@ -1,17 +1,13 @@
 package iac
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/ssdf-dev/ssdf/snapshot"
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
 )
 
 // The shared corpus holds real configuration files, named
@@ -19,57 +15,16 @@ import (
 // SOURCES.tsv. The test rebuilds each repository's tree from it, so that
 // files keep their real directories.
 
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-		dir = parent
-	}
-}
-
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._+-]`)
-
-type corpusFile struct {
-	repo, path, file string
-}
-
 // terraformCorpus returns the terraform entries of SOURCES.tsv, and fails
 // when a file of corpus/terraform/ is not listed there.
-func terraformCorpus(t testing.TB) []corpusFile {
+func terraformCorpus(t testing.TB) []sharedtest.CorpusFile {
 	t.Helper()
-	dir := corpusDir(t)
-	f, err := os.Open(filepath.Join(dir, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []corpusFile
+	out := sharedtest.Corpus(t, "terraform")
 	listed := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 || cols[0] != "terraform" {
-			continue
-		}
-		name := strings.ReplaceAll(cols[1], "/", "__") + "__" + unsafeChars.ReplaceAllString(strings.ReplaceAll(cols[3], "/", "__"), "_")
-		out = append(out, corpusFile{repo: cols[1], path: cols[3], file: filepath.Join(dir, "terraform", name)})
-		listed[name] = true
+	for _, c := range out {
+		listed[filepath.Base(c.File)] = true
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	entries, err := os.ReadDir(filepath.Join(dir, "terraform"))
+	entries, err := os.ReadDir(filepath.Join(sharedtest.Dir(t, "corpus"), "terraform"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,24 +42,10 @@ func terraformCorpus(t testing.TB) []corpusFile {
 // corpusSets parses each repository of the corpus as one tree.
 func corpusSets(t *testing.T) map[string]*Set {
 	t.Helper()
-	trees := map[string]*snapshot.Tree{}
-	for _, c := range terraformCorpus(t) {
-		b, err := os.ReadFile(c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr := trees[c.repo]
-		if tr == nil {
-			tr = &snapshot.Tree{Contents: map[string]snapshot.Content{}}
-			trees[c.repo] = tr
-		}
-		tr.Files = append(tr.Files, c.path)
-		tr.Contents[c.path] = snapshot.Content{Text: string(b), Size: int64(len(b))}
-	}
+	terraformCorpus(t)
 	sets := map[string]*Set{}
-	for repo, tr := range trees {
-		slices.Sort(tr.Files)
-		sets[repo] = Parse(*tr)
+	for repo, tr := range sharedtest.CorpusTrees(t, "terraform") {
+		sets[repo] = Parse(tr)
 	}
 	return sets
 }

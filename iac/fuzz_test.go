@@ -12,7 +12,7 @@ import (
 // as an "internal error" problem) and every problem must name its file.
 func FuzzParse(f *testing.F) {
 	for _, c := range terraformCorpus(f) {
-		b, err := os.ReadFile(c.file)
+		b, err := os.ReadFile(c.File)
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -7,27 +7,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
 )
 
-// corpusDir finds ../shared/corpus by walking up from the package directory.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-		dir = parent
-	}
-}
+func corpusDir(t testing.TB) string { return sharedtest.Dir(t, "corpus") }
 
 // originalBase is the file name a corpus file had in its repository (the
 // corpus names files owner__repo__path with "/" replaced by "__").

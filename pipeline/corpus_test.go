@@ -1,14 +1,13 @@
 package pipeline
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
@@ -20,58 +19,14 @@ type corpusEntry struct {
 	kind, repo, path, file string
 }
 
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		c := filepath.Join(dir, "shared", "corpus")
-		if fi, err := os.Stat(c); err == nil && fi.IsDir() {
-			return c
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-		dir = parent
-	}
-}
-
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._+-]`)
+func corpusDir(t testing.TB) string { return sharedtest.Dir(t, "corpus") }
 
 // corpus returns the entries of the pipeline kinds.
 func corpus(t testing.TB) []corpusEntry {
 	t.Helper()
-	dir := corpusDir(t)
-	f, err := os.Open(filepath.Join(dir, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []corpusEntry
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 {
-			continue
-		}
-		switch cols[0] {
-		case "github-workflows", "gitlab-ci", "jenkinsfile", "tekton":
-		default:
-			continue
-		}
-		owner, repo, _ := strings.Cut(cols[1], "/")
-		name := owner + "__" + repo + "__" + unsafeChars.ReplaceAllString(strings.ReplaceAll(cols[3], "/", "__"), "_")
-		file := filepath.Join(dir, cols[0], name)
-		if _, err := os.Stat(file); err != nil {
-			t.Fatalf("corpus file for %s %s: %v", cols[1], cols[3], err)
-		}
-		out = append(out, corpusEntry{kind: cols[0], repo: cols[1], path: cols[3], file: file})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for _, c := range sharedtest.Corpus(t, "github-workflows", "gitlab-ci", "jenkinsfile", "tekton") {
+		out = append(out, corpusEntry{kind: c.Kind, repo: c.Repo, path: c.Path, file: c.File})
 	}
 	if len(out) < 50 {
 		t.Fatalf("only %d pipeline files in the corpus", len(out))

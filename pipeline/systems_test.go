@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
 )
 
 func TestDefinitionSystem(t *testing.T) {
@@ -570,11 +572,6 @@ func TestCorpusDinghyArgoRecognised(t *testing.T) {
 // Every corpus pipeline file, at its original path, is (or, where SPEC's
 // names exclude it, is not) a pipeline definition of its system.
 func TestCorpusDefinitions(t *testing.T) {
-	dir := corpusDir(t)
-	b, err := os.ReadFile(filepath.Join(dir, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	kindSystem := map[string]System{
 		"github-workflows": GitHubActions, "gitlab-ci": GitLabCI, "jenkinsfile": Jenkins,
 		"tekton": Tekton, "dinghyfile": SpinnakerDinghy, "argocd": ArgoCD,
@@ -590,22 +587,16 @@ func TestCorpusDefinitions(t *testing.T) {
 		".tekton/tasks/goreleaser.yaml": true, "example/wait.stage.module": true,
 	}
 	counts := map[System]int{}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		cols := strings.Split(line, "\t")
-		if len(cols) < 4 {
-			continue
-		}
-		want, ok := kindSystem[cols[0]]
+	for _, c := range sharedtest.Corpus(t, "github-workflows", "gitlab-ci", "jenkinsfile", "tekton", "dinghyfile", "argocd") {
+		want, ok := kindSystem[c.Kind]
 		if !ok {
 			continue
 		}
-		owner, repo, _ := strings.Cut(cols[1], "/")
-		name := owner + "__" + repo + "__" + unsafeChars.ReplaceAllString(strings.ReplaceAll(cols[3], "/", "__"), "_")
-		text, err := os.ReadFile(filepath.Join(dir, cols[0], name))
+		text, err := os.ReadFile(c.File)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := cols[3]
+		p := c.Path
 		if notDefinitions[p] {
 			want = ""
 		}
@@ -614,10 +605,10 @@ func TestCorpusDefinitions(t *testing.T) {
 		if defs := Definitions(tree.Files, Parse(tree)); len(defs) == 1 && defs[0].Path == p {
 			got = defs[0].System
 		} else if len(defs) > 1 {
-			t.Errorf("%s %s: %d definitions", cols[1], p, len(defs))
+			t.Errorf("%s %s: %d definitions", c.Repo, p, len(defs))
 		}
 		if got != want {
-			t.Errorf("%s %s: system %q, want %q", cols[1], p, got, want)
+			t.Errorf("%s %s: system %q, want %q", c.Repo, p, got, want)
 		}
 		counts[got]++
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/ssdf-dev/ssdf/check"
-	"github.com/ssdf-dev/ssdf/snapshot"
+	"github.com/ssdf-dev/ssdf/checks/internal/branchrules"
 )
 
 // Check is access-branch-protected.
@@ -38,20 +38,13 @@ type Details struct {
 }
 
 func run(p *check.Pass) check.Result {
-	var repo snapshot.Repo
-	if r := p.Snapshot.Forge.Repo; r != nil {
-		repo = *r
-	}
+	repo, branch := branchrules.Of(p)
 	fact := check.FactOf("the protection of the default branch", repo.Branch)
 	if !p.Snapshot.Forge.Consulted {
 		r, _ := check.ForgeUnknown(p, fact)
 		return r
 	}
 	b := repo.Branch.Value
-	branch := b.Branch
-	if branch == "" {
-		branch = repo.DefaultBranch
-	}
 	d := Details{Branch: branch}
 	var findings []check.Finding
 	if repo.Branch.Read {
@@ -78,10 +71,10 @@ func run(p *check.Pass) check.Result {
 				}
 				if rs.Enforcement != "active" {
 					findings = append(findings, check.Finding{Message: fmt.Sprintf(
-						"the %s ruleset %q would block %s, but its enforcement is %q, not active", source(rs), rs.Name, blocked(blocks), rs.Enforcement)})
+						"the %s ruleset %q would block %s, but its enforcement is %q, not active", branchrules.Source(rs), rs.Name, blocked(blocks), rs.Enforcement)})
 					continue
 				}
-				by := fmt.Sprintf("%s ruleset %q", source(rs), rs.Name)
+				by := fmt.Sprintf("%s ruleset %q", branchrules.Source(rs), rs.Name)
 				if blocks["non_fast_forward"] && d.ForcePush == "" {
 					d.ForcePush = by
 				}
@@ -91,26 +84,26 @@ func run(p *check.Pass) check.Result {
 			}
 		}
 		if d.ForcePush != "" && d.Deletion != "" {
-			reason := fmt.Sprintf("%s cannot be force-pushed (%s) or deleted (%s).", upper(name(branch)), d.ForcePush, d.Deletion)
+			reason := fmt.Sprintf("%s cannot be force-pushed (%s) or deleted (%s).", branchrules.Upper(branchrules.Name(branch)), d.ForcePush, d.Deletion)
 			if d.ForcePush == d.Deletion {
-				reason = fmt.Sprintf("%s cannot be force-pushed or deleted (%s).", upper(name(branch)), d.ForcePush)
+				reason = fmt.Sprintf("%s cannot be force-pushed or deleted (%s).", branchrules.Upper(branchrules.Name(branch)), d.ForcePush)
 			}
 			if d.ForcePush == "gitlab" {
-				reason = fmt.Sprintf("%s is protected on GitLab without allow_force_push.", upper(name(branch)))
+				reason = fmt.Sprintf("%s is protected on GitLab without allow_force_push.", branchrules.Upper(branchrules.Name(branch)))
 			}
 			return check.Result{Status: check.Passed, Reason: reason, Details: d, Findings: findings}
 		}
 	}
-	if r, ok := check.ForgeUnknown(p, fact, check.PartOf("the classic protection of the default branch", b.ClassicUnavailable)); ok {
+	if r, ok := check.ForgeUnknown(p, fact, branchrules.Classic(b)); ok {
 		r.Details, r.Findings = d, findings
 		return r
 	}
 	r := check.Result{Status: check.Failed, Details: d, Findings: findings}
 	if check.ForgeKind(p) == "gitlab" {
 		if g := b.GitLab; g == nil || !g.Protected {
-			r.Reason = fmt.Sprintf("%s is not protected on GitLab, so it can be force-pushed and deleted.", upper(name(branch)))
+			r.Reason = fmt.Sprintf("%s is not protected on GitLab, so it can be force-pushed and deleted.", branchrules.Upper(branchrules.Name(branch)))
 		} else {
-			r.Reason = fmt.Sprintf("%s is protected on GitLab but allows force pushes (allow_force_push is on).", upper(name(branch)))
+			r.Reason = fmt.Sprintf("%s is protected on GitLab but allows force pushes (allow_force_push is on).", branchrules.Upper(branchrules.Name(branch)))
 		}
 		return r
 	}
@@ -121,7 +114,7 @@ func run(p *check.Pass) check.Result {
 	if d.Deletion == "" {
 		open = append(open, "deleted")
 	}
-	r.Reason = fmt.Sprintf("%s can be %s: neither classic branch protection nor an active ruleset blocks it.", upper(name(branch)), strings.Join(open, " and "))
+	r.Reason = fmt.Sprintf("%s can be %s: neither classic branch protection nor an active ruleset blocks it.", branchrules.Upper(branchrules.Name(branch)), strings.Join(open, " and "))
 	return r
 }
 
@@ -134,20 +127,3 @@ func blocked(rules map[string]bool) string {
 	}
 	return "deletion"
 }
-
-func source(rs snapshot.Ruleset) string {
-	if rs.Source == "Organization" {
-		return "organization"
-	}
-	return "repository"
-}
-
-func name(branch string) string {
-	if branch == "" {
-		return "the default branch"
-	}
-	return "the default branch " + branch
-}
-
-// upper starts a sentence with name's "the".
-func upper(s string) string { return "T" + strings.TrimPrefix(s, "t") }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/checks/internal/branchrules"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
@@ -46,10 +47,7 @@ type Details struct {
 }
 
 func run(p *check.Pass) check.Result {
-	var repo snapshot.Repo
-	if r := p.Snapshot.Forge.Repo; r != nil {
-		repo = *r
-	}
+	repo, branch := branchrules.Of(p)
 	gitlab := check.ForgeKind(p) == "gitlab"
 	what := "the protection of the default branch"
 	if gitlab {
@@ -61,10 +59,6 @@ func run(p *check.Pass) check.Result {
 		return r
 	}
 	b := repo.Branch.Value
-	branch := b.Branch
-	if branch == "" {
-		branch = repo.DefaultBranch
-	}
 	need := p.Policy.Reviews.Min
 	d := Details{Branch: branch, Required: need}
 	var pass *check.Result
@@ -100,13 +94,13 @@ func run(p *check.Pass) check.Result {
 	r := check.Result{Status: check.Failed, Details: d, Findings: findings}
 	switch {
 	case gitlab && (b.GitLab == nil || !b.GitLab.Protected):
-		r.Reason = fmt.Sprintf("%s is not protected on GitLab, so anyone with write access can push to it without approval.", upper(name(branch)))
+		r.Reason = fmt.Sprintf("%s is not protected on GitLab, so anyone with write access can push to it without approval.", branchrules.Upper(branchrules.Name(branch)))
 	case gitlab:
-		r.Reason = fmt.Sprintf("On GitLab, merging to %s does not require %d %s from everyone: %s.", name(branch), need, approvals(need), strings.Join(short, "; "))
+		r.Reason = fmt.Sprintf("On GitLab, merging to %s does not require %d %s from everyone: %s.", branchrules.Name(branch), need, approvals(need), strings.Join(short, "; "))
 	case len(short) == 0:
-		r.Reason = fmt.Sprintf("Nothing requires approvals to merge to %s: no classic protection or active ruleset requires pull-request reviews.", name(branch))
+		r.Reason = fmt.Sprintf("Nothing requires approvals to merge to %s: no classic protection or active ruleset requires pull-request reviews.", branchrules.Name(branch))
 	default:
-		r.Reason = fmt.Sprintf("No protection of %s requires %d %s without a bypass: %s.", name(branch), need, approvals(need), strings.Join(short, "; "))
+		r.Reason = fmt.Sprintf("No protection of %s requires %d %s without a bypass: %s.", branchrules.Name(branch), need, approvals(need), strings.Join(short, "; "))
 	}
 	return r
 }
@@ -116,7 +110,7 @@ func run(p *check.Pass) check.Result {
 // result, or why each protection falls short and what could not be seen.
 func judgeGitHub(b snapshot.BranchRules, need int, allowed []string, branch string, d *Details) (*check.Result, []string, []check.ForgeFact) {
 	var short []string
-	unseen := []check.ForgeFact{check.PartOf("the classic protection of the default branch", b.ClassicUnavailable)}
+	unseen := []check.ForgeFact{branchrules.Classic(b)}
 	if c := b.Classic; c != nil {
 		switch {
 		case c.RequiredApprovals < 0:
@@ -129,7 +123,7 @@ func judgeGitHub(b snapshot.BranchRules, need int, allowed []string, branch stri
 			d.Approvals, d.Source = c.RequiredApprovals, "classic"
 			return &check.Result{Status: check.Passed, Reason: fmt.Sprintf(
 				"The classic protection of %s requires %d %s (the policy asks for %d) and binds administrators too (enforce_admins).",
-				name(branch), c.RequiredApprovals, approvals(c.RequiredApprovals), need)}, nil, nil
+				branchrules.Name(branch), c.RequiredApprovals, approvals(c.RequiredApprovals), need)}, nil, nil
 		}
 	}
 	for _, rs := range b.Rulesets {
@@ -137,7 +131,7 @@ func judgeGitHub(b snapshot.BranchRules, need int, allowed []string, branch stri
 		if !ok {
 			continue
 		}
-		label := fmt.Sprintf("the %s ruleset %q", source(rs), rs.Name)
+		label := fmt.Sprintf("the %s ruleset %q", branchrules.Source(rs), rs.Name)
 		if rs.Enforcement != "active" {
 			short = append(short, fmt.Sprintf("%s requires %d %s, but its enforcement is %q, not active", label, n, approvals(n), rs.Enforcement))
 			continue
@@ -165,9 +159,9 @@ func judgeGitHub(b snapshot.BranchRules, need int, allowed []string, branch stri
 			continue
 		}
 		d.Approvals, d.Source, d.Ruleset = n, "ruleset", rs.Name
-		reason := fmt.Sprintf("The active %s ruleset %q requires %d %s to merge to %s (the policy asks for %d), and no one can bypass it.", source(rs), rs.Name, n, approvals(n), name(branch), need)
+		reason := fmt.Sprintf("The active %s ruleset %q requires %d %s to merge to %s (the policy asks for %d), and no one can bypass it.", branchrules.Source(rs), rs.Name, n, approvals(n), branchrules.Name(branch), need)
 		if len(rs.BypassActors) > 0 {
-			reason = fmt.Sprintf("The active %s ruleset %q requires %d %s to merge to %s (the policy asks for %d), and only the bypass actors the policy allows can bypass it.", source(rs), rs.Name, n, approvals(n), name(branch), need)
+			reason = fmt.Sprintf("The active %s ruleset %q requires %d %s to merge to %s (the policy asks for %d), and only the bypass actors the policy allows can bypass it.", branchrules.Source(rs), rs.Name, n, approvals(n), branchrules.Name(branch), need)
 		}
 		return &check.Result{Status: check.Passed, Reason: reason}, nil, nil
 	}
@@ -210,7 +204,7 @@ func judgeGitLab(g *snapshot.GitLabProtection, need int, branch string, d *Detai
 	d.Source = "gitlab"
 	return &check.Result{Status: check.Passed, Reason: fmt.Sprintf(
 		"On GitLab, merge requests to %s need %d %s (the policy asks for %d) and only maintainers can push to it.",
-		name(branch), g.ApprovalsRequired, approvals(g.ApprovalsRequired), need)}, nil, nil
+		branchrules.Name(branch), g.ApprovalsRequired, approvals(g.ApprovalsRequired), need)}, nil, nil
 }
 
 // requiredApprovals returns the largest approval count of the ruleset's
@@ -269,20 +263,3 @@ func approvals(n int) string {
 	}
 	return "approvals"
 }
-
-func source(rs snapshot.Ruleset) string {
-	if rs.Source == "Organization" {
-		return "organization"
-	}
-	return "repository"
-}
-
-func name(branch string) string {
-	if branch == "" {
-		return "the default branch"
-	}
-	return "the default branch " + branch
-}
-
-// upper starts a sentence with name's "the".
-func upper(s string) string { return "T" + strings.TrimPrefix(s, "t") }

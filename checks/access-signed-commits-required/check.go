@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/checks/internal/branchrules"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
@@ -38,10 +39,7 @@ type Details struct {
 }
 
 func run(p *check.Pass) check.Result {
-	var repo snapshot.Repo
-	if r := p.Snapshot.Forge.Repo; r != nil {
-		repo = *r
-	}
+	repo, branch := branchrules.Of(p)
 	gitlab := check.ForgeKind(p) == "gitlab"
 	what := "the protection of the default branch"
 	if gitlab {
@@ -53,10 +51,6 @@ func run(p *check.Pass) check.Result {
 		return r
 	}
 	b := repo.Branch.Value
-	branch := b.Branch
-	if branch == "" {
-		branch = repo.DefaultBranch
-	}
 	d := Details{Branch: branch}
 	var findings []check.Finding
 	if gitlab {
@@ -82,27 +76,22 @@ func run(p *check.Pass) check.Result {
 		if c := b.Classic; c != nil && c.RequiredSignatures {
 			d.Source = "classic"
 			return check.Result{Status: check.Passed, Details: d,
-				Reason: fmt.Sprintf("The classic protection of %s requires signed commits.", name(branch))}
+				Reason: fmt.Sprintf("The classic protection of %s requires signed commits.", branchrules.Name(branch))}
 		}
-		for _, rs := range b.Rulesets {
-			if !hasRule(rs, "required_signatures") {
-				continue
-			}
-			if rs.Enforcement == "active" {
-				d.Source, d.Ruleset = "ruleset", rs.Name
-				return check.Result{Status: check.Passed, Details: d,
-					Reason: fmt.Sprintf("The active %s ruleset %q requires signed commits on %s.", source(rs), rs.Name, name(branch))}
-			}
-			findings = append(findings, check.Finding{Message: fmt.Sprintf(
-				"the %s ruleset %q would require signed commits, but its enforcement is %q, not active", source(rs), rs.Name, rs.Enforcement)})
+		rs, inactive := branchrules.Active(b.Rulesets, func(rs snapshot.Ruleset) bool { return hasRule(rs, "required_signatures") }, "signed commits")
+		if rs != nil {
+			d.Source, d.Ruleset = "ruleset", rs.Name
+			return check.Result{Status: check.Passed, Details: d,
+				Reason: fmt.Sprintf("The active %s ruleset %q requires signed commits on %s.", branchrules.Source(*rs), rs.Name, branchrules.Name(branch))}
 		}
+		findings = inactive
 	}
-	if r, ok := check.ForgeUnknown(p, fact, check.PartOf("the classic protection of the default branch", b.ClassicUnavailable)); ok {
+	if r, ok := check.ForgeUnknown(p, fact, branchrules.Classic(b)); ok {
 		r.Details, r.Findings = d, findings
 		return r
 	}
 	return check.Result{Status: check.Failed, Details: d, Findings: findings,
-		Reason: fmt.Sprintf("Neither classic branch protection nor an active ruleset requires signed commits on %s.", name(branch))}
+		Reason: fmt.Sprintf("Neither classic branch protection nor an active ruleset requires signed commits on %s.", branchrules.Name(branch))}
 }
 
 func hasRule(rs snapshot.Ruleset, typ string) bool {
@@ -112,18 +101,4 @@ func hasRule(rs snapshot.Ruleset, typ string) bool {
 		}
 	}
 	return false
-}
-
-func source(rs snapshot.Ruleset) string {
-	if rs.Source == "Organization" {
-		return "organization"
-	}
-	return "repository"
-}
-
-func name(branch string) string {
-	if branch == "" {
-		return "the default branch"
-	}
-	return "the default branch " + branch
 }

@@ -2,8 +2,6 @@ package buildhermetic
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,31 +18,7 @@ import (
 // prefetch-input (a JSON string, a YAML list, a JSON object); the
 // Pipelines-as-Code runs of pipelines-as-code are not Konflux builds.
 func TestCorpusTekton(t *testing.T) {
-	dir := filepath.Join(sharedtest.Dir(t, "corpus"), "tekton")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	repos := map[string]*snapshot.Tree{}
-	for _, e := range entries {
-		parts := strings.Split(e.Name(), "__")
-		if len(parts) < 3 {
-			t.Fatalf("corpus name %s", e.Name())
-		}
-		repo := parts[0] + "/" + parts[1]
-		p := strings.Join(parts[2:], "/")
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr := repos[repo]
-		if tr == nil {
-			tr = &snapshot.Tree{Contents: map[string]snapshot.Content{}}
-			repos[repo] = tr
-		}
-		tr.Files = append(tr.Files, p)
-		tr.Contents[p] = snapshot.Content{Text: string(b), Size: int64(len(b))}
-	}
+	repos := sharedtest.CorpusTrees(t, "tekton")
 	for _, tc := range []struct {
 		repo   string
 		status check.Status
@@ -61,11 +35,11 @@ func TestCorpusTekton(t *testing.T) {
 		}},
 		{"openshift-pipelines/pipelines-as-code", check.Failed, []Item{}},
 	} {
-		tr := repos[tc.repo]
-		if tr == nil {
+		tr, ok := repos[tc.repo]
+		if !ok {
 			t.Fatalf("%s not in the corpus", tc.repo)
 		}
-		r := check.Run(context.Background(), []*check.Check{Check}, &snapshot.Snapshot{Tree: *tr}, policy.Default(), checktest.DefaultNow)[0].Result
+		r := check.Run(context.Background(), []*check.Check{Check}, &snapshot.Snapshot{Tree: tr}, policy.Default(), checktest.DefaultNow)[0].Result
 		if r.Status != tc.status {
 			t.Errorf("%s: %s (%s), want %s", tc.repo, r.Status, r.Reason, tc.status)
 			continue

@@ -10,6 +10,7 @@ import (
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/check/checktest"
 	auditattestations "github.com/ssdf-dev/ssdf/checks/audit-attestations"
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
 	"github.com/ssdf-dev/ssdf/policy"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
@@ -45,7 +46,7 @@ func TestAgreesWithAuditAttestations(t *testing.T) {
 		att, _ := checktest.Eval(t, auditattestations.Check, a)
 		agree(t, f, prov.Result.Status, att.Result.Status)
 	}
-	for name, tree := range corpusRepos(t) {
+	for name, tree := range sharedtest.CorpusTrees(t, "github-workflows", "gitlab-ci", "jenkinsfile", "tekton") {
 		snap := &snapshot.Snapshot{Tree: tree}
 		out := check.Run(context.Background(), []*check.Check{Check, auditattestations.Check}, snap, policy.Default(), checktest.DefaultNow)
 		agree(t, "corpus "+name, out[0].Result.Status, out[1].Result.Status)

@@ -3,11 +3,8 @@
 package buildprovenance
 
 import (
-	"fmt"
-	"strings"
-	"unicode/utf8"
-
 	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/checks/internal/evidence"
 	"github.com/ssdf-dev/ssdf/pipeline"
 )
 
@@ -45,81 +42,21 @@ Only pipelines that run in this repository count: a reusable workflow of this re
 }
 
 // Item is one recognised provenance generator or publication.
-type Item struct {
-	Mechanism string `json:"mechanism"`
-	Path      string `json:"path"`
-	Line      int    `json:"line,omitempty"`
-}
+type Item = evidence.Item
 
 type details struct {
 	Provenance []Item `json:"provenance"`
 	Publishes  []Item `json:"publishes"`
 }
 
-const maxListed = 20
-
-func items(es []pipeline.Evidence) []Item {
-	out := []Item{}
-	for _, e := range es {
-		if len(out) == maxListed {
-			break
-		}
-		out = append(out, Item{Mechanism: e.Mechanism, Path: e.Path, Line: e.Line})
-	}
-	return out
-}
-
 func run(p *check.Pass) check.Result {
 	set := pipeline.Load(p)
-	prov, pubs := set.Provenance(), set.Publishes()
-	d := details{Provenance: items(prov), Publishes: items(pubs)}
-	if len(prov) > 0 {
-		first := prov[0]
-		return check.Result{Status: check.Passed, Details: d,
-			Reason: fmt.Sprintf("a pipeline generates signed SLSA provenance (%s at %s, %d in all)", first.Mechanism, first.Loc(), len(prov))}
-	}
-
-	problems := set.Problems()
-	tree := p.Snapshot.Tree
-	if tree.Truncated || len(problems) > 0 {
-		r := check.Result{Status: check.Unknown, Details: d}
-		what := "no pipeline was seen to build or publish an artifact"
-		if len(pubs) > 0 {
-			what = fmt.Sprintf("%d publishing steps and no SLSA provenance were found", len(pubs))
-		}
-		if tree.Truncated {
-			r.Reason = fmt.Sprintf("%s, but the walk of the repository was cut short (%s)", what, tree.Error)
-		} else {
-			r.Reason = fmt.Sprintf("%s, but %d pipeline files could not be read or parsed", what, len(problems))
-		}
-		for _, pr := range problems {
-			r.Findings = append(r.Findings, check.Finding{Path: pr.Path, Message: pr.Reason})
-		}
-		return r
-	}
-	if len(pubs) == 0 {
-		if len(set.Files) == 0 {
-			return check.Result{Status: check.NotApplicable, Details: d, Reason: "no pipeline builds or publishes an artifact: the repository has no pipeline definition"}
-		}
-		return check.Result{Status: check.NotApplicable, Details: d, Reason: "no pipeline builds or publishes an artifact"}
-	}
-	r := check.Result{Status: check.Failed, Details: d,
-		Reason: fmt.Sprintf("pipelines build or publish artifacts (%d steps) but none generates signed SLSA provenance", len(pubs))}
-	for _, e := range pubs {
-		r.Findings = append(r.Findings, check.Finding{Path: e.Path, Line: e.Line,
-			Message: fmt.Sprintf("publishes an artifact (%s: %s) with no signed SLSA provenance from any pipeline", e.Mechanism, clip(e.Text))})
-	}
-	return r
-}
-
-func clip(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= 80 {
-		return s
-	}
-	n := 77
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
+	found := set.Provenance()
+	d := details{Provenance: evidence.Items(found), Publishes: evidence.Items(set.Publishes())}
+	return evidence.Judge(p, set, found, d, evidence.Wording{
+		Found:   "a pipeline generates signed SLSA provenance",
+		Missing: "SLSA provenance",
+		None:    "generates signed SLSA provenance",
+		Finding: "signed SLSA provenance from any pipeline",
+	})
 }

@@ -1,12 +1,8 @@
 package buildprovenance
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -20,59 +16,11 @@ import (
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._+-]`)
-
-// corpusRepos rebuilds, from the shared corpus, one snapshot tree per
-// repository holding its pipeline files at their original paths.
-func corpusRepos(t *testing.T) map[string]snapshot.Tree {
-	t.Helper()
-	dir := sharedtest.Dir(t, "corpus")
-	f, err := os.Open(filepath.Join(dir, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	repos := map[string]snapshot.Tree{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 {
-			continue
-		}
-		switch cols[0] {
-		case "github-workflows", "gitlab-ci", "jenkinsfile", "tekton":
-		default:
-			continue
-		}
-		owner, repo, _ := strings.Cut(cols[1], "/")
-		name := owner + "__" + repo + "__" + unsafeChars.ReplaceAllString(strings.ReplaceAll(cols[3], "/", "__"), "_")
-		b, err := os.ReadFile(filepath.Join(dir, cols[0], name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr := repos[cols[1]]
-		if tr.Contents == nil {
-			tr.Contents = map[string]snapshot.Content{}
-		}
-		tr.Files = append(tr.Files, cols[3])
-		tr.Contents[cols[3]] = snapshot.Content{Text: string(b), Size: int64(len(b))}
-		repos[cols[1]] = tr
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	for k, tr := range repos {
-		sort.Strings(tr.Files)
-		repos[k] = tr
-	}
-	return repos
-}
-
 // The check over the real pipelines of the corpus, repository by
 // repository: every repository is judged (no unknown: every file parses),
 // and these facts hold.
 func TestCorpus(t *testing.T) {
-	repos := corpusRepos(t)
+	repos := sharedtest.CorpusTrees(t, "github-workflows", "gitlab-ci", "jenkinsfile", "tekton")
 	type want struct {
 		status   check.Status
 		first    string   // "path:line mechanism" of the first provenance item

@@ -1,14 +1,9 @@
 package buildreproduciblesettings
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -20,61 +15,12 @@ import (
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._+-]`)
-
-// corpusRepos rebuilds, from the shared corpus, one tree per repository
-// with its pipelines, Dockerfiles and lock-ish files at their original
-// paths.
-func corpusRepos(t *testing.T) map[string]snapshot.Tree {
-	t.Helper()
-	dir := sharedtest.Dir(t, "corpus")
-	f, err := os.Open(filepath.Join(dir, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	repos := map[string]snapshot.Tree{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 {
-			continue
-		}
-		switch cols[0] {
-		case "github-workflows", "gitlab-ci", "jenkinsfile", "tekton", "dockerfile", "lockfiles":
-		default:
-			continue
-		}
-		owner, repo, _ := strings.Cut(cols[1], "/")
-		name := owner + "__" + repo + "__" + unsafeChars.ReplaceAllString(strings.ReplaceAll(cols[3], "/", "__"), "_")
-		b, err := os.ReadFile(filepath.Join(dir, cols[0], name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr := repos[cols[1]]
-		if tr.Contents == nil {
-			tr.Contents = map[string]snapshot.Content{}
-		}
-		tr.Files = append(tr.Files, cols[3])
-		tr.Contents[cols[3]] = snapshot.Content{Text: string(b), Size: int64(len(b))}
-		repos[cols[1]] = tr
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	for k, tr := range repos {
-		sort.Strings(tr.Files)
-		repos[k] = tr
-	}
-	return repos
-}
-
 // The check over the corpus, repository by repository (only the corpus's
 // files of each repository, so a GoReleaser configuration that the
 // repository has but the corpus lacks is absent): these facts hold, and
 // nothing is unknown.
 func TestCorpus(t *testing.T) {
-	repos := corpusRepos(t)
+	repos := sharedtest.CorpusTrees(t, "github-workflows", "gitlab-ci", "jenkinsfile", "tekton", "dockerfile", "lockfiles")
 	wants := map[string]struct {
 		status   check.Status
 		entries  []Entry

@@ -1,28 +1,25 @@
 package codeownersgroup
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/check/checktest"
-	"github.com/ssdf-dev/ssdf/policy"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
 // A CODEOWNERS over the walk's size cap is unknown, never judged. (Archives
 // cannot hold a file over the cap, so the snapshot is built by hand.)
 func TestUnreadFile(t *testing.T) {
-	s := &snapshot.Snapshot{
-		Target: snapshot.Target{Forge: "github"},
-		Tree: snapshot.Tree{
-			Files:    []string{"CODEOWNERS"},
-			Contents: map[string]snapshot.Content{"CODEOWNERS": {Skipped: "5242880 bytes, over the 4194304-byte cap"}},
+	checktest.Cases(t, Check, checktest.Case{
+		Name: "over the size cap",
+		Snapshot: &snapshot.Snapshot{
+			Target: snapshot.Target{Forge: "github"},
+			Tree: snapshot.Tree{
+				Files:    []string{"CODEOWNERS"},
+				Contents: map[string]snapshot.Content{"CODEOWNERS": {Skipped: "5242880 bytes, over the 4194304-byte cap"}},
+			},
 		},
-	}
-	r := check.Run(context.Background(), []*check.Check{Check}, s, policy.Default(), checktest.DefaultNow)[0].Result
-	if r.Status != check.Unknown || !strings.Contains(r.Reason, "CODEOWNERS was not read") {
-		t.Errorf("got %s %q, want unknown", r.Status, r.Reason)
-	}
+		Status: check.Unknown, Reason: "CODEOWNERS was not read",
+	})
 }

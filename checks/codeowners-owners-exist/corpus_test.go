@@ -1,10 +1,8 @@
 package codeownersownersexist
 
 import (
-	"bufio"
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -26,22 +24,11 @@ import (
 // finds no effective file), and with a forge that rejects the first owner
 // of the first rule naming one (fail, with the finding on that line).
 func TestCorpus(t *testing.T) {
-	root := sharedtest.Dir(t, "corpus")
-	src, err := os.Open(filepath.Join(root, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
 	counts := map[check.Status]int{}
 	lines := map[string]int{}
-	sc := bufio.NewScanner(src)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 || cols[0] != "codeowners" {
-			continue
-		}
-		repo, p := cols[1], cols[3]
-		b, err := os.ReadFile(filepath.Join(root, "codeowners", strings.ReplaceAll(repo, "/", "__")+"__"+strings.ReplaceAll(p, "/", "__")))
+	for _, c := range sharedtest.Corpus(t, "codeowners") {
+		repo, p := c.Repo, c.Path
+		b, err := os.ReadFile(c.File)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,9 +66,6 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s %s: %s %v, want fail with %v", repo, p, r.Status, r.Findings, want)
 		}
 		lines[repo+" "+p] = first.Line
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	// 33 files at a location their forge reads; slsa-verifier's
 	// actions/installer/CODEOWNERS is not one.

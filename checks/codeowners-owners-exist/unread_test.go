@@ -1,13 +1,10 @@
 package codeownersownersexist
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/check/checktest"
-	"github.com/ssdf-dev/ssdf/policy"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
@@ -16,17 +13,17 @@ import (
 // (Archives cannot hold a file over the cap, so the snapshot is built by
 // hand.)
 func TestUnreadFile(t *testing.T) {
-	s := &snapshot.Snapshot{
-		Target: snapshot.Target{Forge: "github"},
-		Tree: snapshot.Tree{
-			Files:    []string{".github/CODEOWNERS"},
-			Contents: map[string]snapshot.Content{".github/CODEOWNERS": {Skipped: "5242880 bytes, over the 4194304-byte cap"}},
+	checktest.Cases(t, Check, checktest.Case{
+		Name: "over the size cap",
+		Snapshot: &snapshot.Snapshot{
+			Target: snapshot.Target{Forge: "github"},
+			Tree: snapshot.Tree{
+				Files:    []string{".github/CODEOWNERS"},
+				Contents: map[string]snapshot.Content{".github/CODEOWNERS": {Skipped: "5242880 bytes, over the 4194304-byte cap"}},
+			},
+			Forge: snapshot.Forge{Consulted: true, Kind: "github", Repo: &snapshot.Repo{
+				CodeOwnerErrors: snapshot.Fact[[]snapshot.CodeOwnerError]{Read: true}}},
 		},
-		Forge: snapshot.Forge{Consulted: true, Kind: "github", Repo: &snapshot.Repo{
-			CodeOwnerErrors: snapshot.Fact[[]snapshot.CodeOwnerError]{Read: true}}},
-	}
-	r := check.Run(context.Background(), []*check.Check{Check}, s, policy.Default(), checktest.DefaultNow)[0].Result
-	if r.Status != check.Unknown || !strings.Contains(r.Reason, ".github/CODEOWNERS was not read") {
-		t.Errorf("got %s %q, want unknown", r.Status, r.Reason)
-	}
+		Status: check.Unknown, Reason: ".github/CODEOWNERS was not read",
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/checks/internal/branchrules"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
@@ -37,20 +38,13 @@ type Details struct {
 }
 
 func run(p *check.Pass) check.Result {
-	var repo snapshot.Repo
-	if r := p.Snapshot.Forge.Repo; r != nil {
-		repo = *r
-	}
+	repo, branch := branchrules.Of(p)
 	fact := check.FactOf("the protection of the default branch", repo.Branch)
 	if !p.Snapshot.Forge.Consulted {
 		r, _ := check.ForgeUnknown(p, fact)
 		return r
 	}
 	b := repo.Branch.Value
-	branch := b.Branch
-	if branch == "" {
-		branch = repo.DefaultBranch
-	}
 	d := Details{Branch: branch}
 	var findings []check.Finding
 	if repo.Branch.Read {
@@ -58,42 +52,37 @@ func run(p *check.Pass) check.Result {
 			if g := b.GitLab; g != nil && g.Protected && g.CodeOwnerApprovalRequired {
 				d.Source = "gitlab"
 				return check.Result{Status: check.Passed, Details: d,
-					Reason: fmt.Sprintf("On GitLab, %s is protected and requires code-owner approval.", name(branch))}
+					Reason: fmt.Sprintf("On GitLab, %s is protected and requires code-owner approval.", branchrules.Name(branch))}
 			}
 		} else {
 			if c := b.Classic; c != nil && c.RequireCodeOwnerReviews {
 				d.Source = "classic"
 				return check.Result{Status: check.Passed, Details: d,
-					Reason: fmt.Sprintf("The classic protection of %s requires review from code owners.", name(branch))}
+					Reason: fmt.Sprintf("The classic protection of %s requires review from code owners.", branchrules.Name(branch))}
 			}
-			for _, rs := range b.Rulesets {
-				if !requiresCodeOwners(rs) {
-					continue
-				}
-				if rs.Enforcement == "active" {
-					d.Source, d.Ruleset = "ruleset", rs.Name
-					return check.Result{Status: check.Passed, Details: d,
-						Reason: fmt.Sprintf("The active %s ruleset %q requires code-owner review on %s.", source(rs), rs.Name, name(branch))}
-				}
-				findings = append(findings, check.Finding{Message: fmt.Sprintf(
-					"the %s ruleset %q would require code-owner review, but its enforcement is %q, not active", source(rs), rs.Name, rs.Enforcement)})
+			rs, inactive := branchrules.Active(b.Rulesets, requiresCodeOwners, "code-owner review")
+			if rs != nil {
+				d.Source, d.Ruleset = "ruleset", rs.Name
+				return check.Result{Status: check.Passed, Details: d,
+					Reason: fmt.Sprintf("The active %s ruleset %q requires code-owner review on %s.", branchrules.Source(*rs), rs.Name, branchrules.Name(branch))}
 			}
+			findings = inactive
 		}
 	}
-	if r, ok := check.ForgeUnknown(p, fact, check.PartOf("the classic protection of the default branch", b.ClassicUnavailable)); ok {
+	if r, ok := check.ForgeUnknown(p, fact, branchrules.Classic(b)); ok {
 		r.Findings, r.Details = findings, d
 		return r
 	}
 	r := check.Result{Status: check.Failed, Details: d, Findings: findings}
 	if check.ForgeKind(p) == "gitlab" {
 		if g := b.GitLab; g == nil || !g.Protected {
-			r.Reason = fmt.Sprintf("On GitLab, %s is not protected, so nothing requires code-owner approval.", name(branch))
+			r.Reason = fmt.Sprintf("On GitLab, %s is not protected, so nothing requires code-owner approval.", branchrules.Name(branch))
 		} else {
-			r.Reason = fmt.Sprintf("On GitLab, %s is protected but does not require code-owner approval (code_owner_approval_required is off).", name(branch))
+			r.Reason = fmt.Sprintf("On GitLab, %s is protected but does not require code-owner approval (code_owner_approval_required is off).", branchrules.Name(branch))
 		}
 		return r
 	}
-	r.Reason = fmt.Sprintf("Neither classic branch protection nor an active ruleset requires review from code owners on %s.", name(branch))
+	r.Reason = fmt.Sprintf("Neither classic branch protection nor an active ruleset requires review from code owners on %s.", branchrules.Name(branch))
 	return r
 }
 
@@ -104,19 +93,4 @@ func requiresCodeOwners(rs snapshot.Ruleset) bool {
 		}
 	}
 	return false
-}
-
-func source(rs snapshot.Ruleset) string {
-	if rs.Source == "Organization" {
-		return "organization"
-	}
-	return "repository"
-}
-
-// name names the default branch.
-func name(branch string) string {
-	if branch == "" {
-		return "the default branch"
-	}
-	return "the default branch " + branch
 }

@@ -1,7 +1,6 @@
 package criteriaissuetemplates
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"path/filepath"
@@ -67,27 +66,10 @@ func TestTruncatedWalkForgeTemplates(t *testing.T) {
 // findings (every real issue form parses), a chooser config alone fails,
 // change-request templates leave the question to the forge.
 func TestCorpus(t *testing.T) {
-	corpus := corpusDir(t)
-	f, err := os.Open(filepath.Join(corpus, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	counts := map[check.Status]int{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 || cols[0] != "templates" {
-			continue
-		}
-		repo, orig := cols[1], cols[3]
-		name := strings.Map(func(r rune) rune {
-			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._+-", r) {
-				return r
-			}
-			return '_'
-		}, strings.ReplaceAll(repo+"/"+orig, "/", "__"))
-		b, err := os.ReadFile(filepath.Join(corpus, "templates", name))
+	for _, c := range sharedtest.Corpus(t, "templates") {
+		repo, orig := c.Repo, c.Path
+		b, err := os.ReadFile(c.File)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,9 +93,6 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s (%s): unexpected findings %v", repo, orig, r.Findings)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
 	// 19 issue templates (12 GitHub issue forms, 3 GitHub and 4 GitLab
 	// Markdown templates), 10 chooser configs, 10 change-request templates.
 	want := map[check.Status]int{check.Passed: 19, check.Failed: 10, check.Unknown: 10}
@@ -121,5 +100,3 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("corpus outcomes (-want +got):\n%s", diff)
 	}
 }
-
-func corpusDir(t *testing.T) string { return sharedtest.Dir(t, "corpus") }

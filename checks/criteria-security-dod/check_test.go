@@ -1,11 +1,9 @@
 package criteriasecuritydod
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -63,32 +61,11 @@ func corpusDir(t *testing.T) string { return sharedtest.Dir(t, "corpus") }
 
 // corpusTemplates maps each corpus file of kind "templates" to its path in
 // its repository, from SOURCES.tsv.
-func corpusTemplates(t *testing.T, corpus string) map[string]string {
+func corpusTemplates(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(corpus, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 || cols[0] != "templates" {
-			continue
-		}
-		repo, p := cols[1], cols[3]
-		name := strings.ReplaceAll(repo, "/", "__") + "__" + strings.ReplaceAll(p, "/", "__")
-		name = strings.Map(func(r rune) rune {
-			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._+-", r) {
-				return r
-			}
-			return '_'
-		}, name)
-		out[name] = p
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for _, c := range sharedtest.Corpus(t, "templates") {
+		out[filepath.Base(c.File)] = c.Path
 	}
 	return out
 }
@@ -98,7 +75,7 @@ func corpusTemplates(t *testing.T, corpus string) map[string]string {
 // of a repository at its original path.
 func TestCorpus(t *testing.T) {
 	corpus := corpusDir(t)
-	paths := corpusTemplates(t, corpus)
+	paths := corpusTemplates(t)
 	files, err := filepath.Glob(filepath.Join(corpus, "templates", "*"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no corpus templates: %v", err)

@@ -1,19 +1,17 @@
 package infraascodelocked
 
 import (
-	"context"
-	"strings"
 	"testing"
 
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/check/checktest"
-	"github.com/ssdf-dev/ssdf/policy"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
 // Archives cannot hold a file over the walk's cap, a symlink or a cut-short
 // walk, so these snapshots are built by hand.
 func TestUnread(t *testing.T) {
+	var cases []checktest.Case
 	for _, c := range []struct {
 		name   string
 		tree   snapshot.Tree
@@ -64,12 +62,7 @@ func TestUnread(t *testing.T) {
 		status: check.Failed,
 		reason: "1 registry module calls have no exact version",
 	}} {
-		t.Run(c.name, func(t *testing.T) {
-			s := &snapshot.Snapshot{Target: snapshot.Target{Forge: "github"}, Tree: c.tree}
-			r := check.Run(context.Background(), []*check.Check{Check}, s, policy.Default(), checktest.DefaultNow)[0].Result
-			if r.Status != c.status || !strings.Contains(r.Reason, c.reason) {
-				t.Errorf("got %s %q, want %s containing %q", r.Status, r.Reason, c.status, c.reason)
-			}
-		})
+		cases = append(cases, checktest.Case{Name: c.name, Snapshot: &snapshot.Snapshot{Target: snapshot.Target{Forge: "github"}, Tree: c.tree}, Status: c.status, Reason: c.reason})
 	}
+	checktest.Cases(t, Check, cases...)
 }

@@ -1,12 +1,7 @@
 package pipelinedangeroustriggers
 
 import (
-	"bufio"
 	"context"
-	"os"
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,52 +13,9 @@ import (
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
-func corpusTrees(t *testing.T) map[string]snapshot.Tree {
-	t.Helper()
-	dir := sharedtest.Dir(t, "corpus")
-	f, err := os.Open(filepath.Join(dir, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	unsafe := regexp.MustCompile(`[^A-Za-z0-9._+-]`)
-	trees := map[string]snapshot.Tree{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		c := strings.Split(sc.Text(), "\t")
-		if len(c) < 4 {
-			continue
-		}
-		switch c[0] {
-		case "github-workflows", "gitlab-ci", "tekton":
-		default:
-			continue
-		}
-		owner, repo, _ := strings.Cut(c[1], "/")
-		b, err := os.ReadFile(filepath.Join(dir, c[0], owner+"__"+repo+"__"+unsafe.ReplaceAllString(strings.ReplaceAll(c[3], "/", "__"), "_")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr, ok := trees[c[1]]
-		if !ok {
-			tr = snapshot.Tree{Contents: map[string]snapshot.Content{}}
-		}
-		tr.Files = append(tr.Files, c[3])
-		tr.Contents[c[3]] = snapshot.Content{Text: string(b), Size: int64(len(b))}
-		trees[c[1]] = tr
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	for _, tr := range trees {
-		slices.Sort(tr.Files)
-	}
-	return trees
-}
-
 func TestCorpus(t *testing.T) {
 	results := map[string]check.Result{}
-	for repo, tr := range corpusTrees(t) {
+	for repo, tr := range sharedtest.CorpusTrees(t, "github-workflows", "gitlab-ci", "tekton") {
 		out := check.Run(context.Background(), []*check.Check{Check}, &snapshot.Snapshot{Tree: tr}, policy.Default(), checktest.DefaultNow)
 		if out[0].Result.Status == check.Unknown {
 			t.Errorf("%s: unknown: %s", repo, out[0].Result.Reason)

@@ -3,15 +3,12 @@ package pipelinepinnedimages
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/check/checktest"
+	"github.com/ssdf-dev/ssdf/internal/sharedtest"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
@@ -43,68 +40,13 @@ func TestPinned(t *testing.T) {
 	}
 }
 
-// corpusTrees rebuilds the pipeline files and Dockerfiles of the shared
-// corpus, one tree per repository (see its SOURCES.tsv).
-func corpusTrees(t *testing.T) map[string]*snapshot.Tree {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if fi, err := os.Stat(filepath.Join(dir, "shared", "corpus")); err == nil && fi.IsDir() {
-			dir = filepath.Join(dir, "shared", "corpus")
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/corpus not found above the package directory")
-		}
-		dir = parent
-	}
-	src, err := os.ReadFile(filepath.Join(dir, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	unsafe := regexp.MustCompile(`[^A-Za-z0-9._+-]`)
-	trees := map[string]*snapshot.Tree{}
-	for _, l := range strings.Split(string(src), "\n") {
-		cols := strings.Split(l, "\t")
-		if len(cols) < 4 {
-			continue
-		}
-		switch cols[0] {
-		case "github-workflows", "gitlab-ci", "jenkinsfile", "tekton", "dockerfile":
-		default:
-			continue
-		}
-		owner, repo, _ := strings.Cut(cols[1], "/")
-		name := owner + "__" + repo + "__" + unsafe.ReplaceAllString(strings.ReplaceAll(cols[3], "/", "__"), "_")
-		b, err := os.ReadFile(filepath.Join(dir, cols[0], name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr := trees[cols[1]]
-		if tr == nil {
-			tr = &snapshot.Tree{Contents: map[string]snapshot.Content{}}
-			trees[cols[1]] = tr
-		}
-		tr.Files = append(tr.Files, cols[3])
-		tr.Contents[cols[3]] = snapshot.Content{Text: string(b), Size: int64(len(b))}
-	}
-	for _, tr := range trees {
-		slices.Sort(tr.Files)
-	}
-	return trees
-}
-
 // TestCorpus runs the check over every corpus repository and checks the
 // outcome of several.
 func TestCorpus(t *testing.T) {
-	trees := corpusTrees(t)
+	trees := sharedtest.CorpusTrees(t, "github-workflows", "gitlab-ci", "jenkinsfile", "tekton", "dockerfile")
 	results := map[string]check.Result{}
 	for repo, tr := range trees {
-		out := check.Run(context.Background(), []*check.Check{Check}, &snapshot.Snapshot{Tree: *tr}, nil, checktest.DefaultNow)
+		out := check.Run(context.Background(), []*check.Check{Check}, &snapshot.Snapshot{Tree: tr}, nil, checktest.DefaultNow)
 		results[repo] = out[0].Result
 		if r := out[0].Result; r.Status == check.Unknown && strings.Contains(r.Reason, "internal error") {
 			t.Errorf("%s: %s", repo, r.Reason)

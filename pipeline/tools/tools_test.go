@@ -1,10 +1,8 @@
 package tools
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -170,35 +168,18 @@ func TestNormalisers(t *testing.T) {
 
 // The corpus, rebuilt per repository (see pipeline's corpus_test.go).
 
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._+-]`)
-
 func corpusRepo(t *testing.T, repo string, remap, extra map[string]string) *pipeline.Set {
 	t.Helper()
-	corpus := sharedtest.Dir(t, "corpus")
-	f, err := os.Open(filepath.Join(corpus, "SOURCES.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	files := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 4 || cols[1] != repo {
+	for _, c := range sharedtest.Corpus(t, "github-workflows", "gitlab-ci", "jenkinsfile", "tekton") {
+		if c.Repo != repo {
 			continue
 		}
-		switch cols[0] {
-		case "github-workflows", "gitlab-ci", "jenkinsfile", "tekton":
-		default:
-			continue
-		}
-		owner, name, _ := strings.Cut(cols[1], "/")
-		file := owner + "__" + name + "__" + unsafeChars.ReplaceAllString(strings.ReplaceAll(cols[3], "/", "__"), "_")
-		b, err := os.ReadFile(filepath.Join(corpus, cols[0], file))
+		b, err := os.ReadFile(c.File)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := cols[3]
+		p := c.Path
 		if r, ok := remap[p]; ok {
 			p = r
 		}
