@@ -16,11 +16,14 @@ import (
 
 	"github.com/ssdf-dev/ssdf/check"
 	allchecks "github.com/ssdf-dev/ssdf/checks"
+	"github.com/ssdf-dev/ssdf/internal/cli/attest"
 	"github.com/ssdf-dev/ssdf/internal/cli/checks"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
 	"github.com/ssdf-dev/ssdf/internal/cli/convert"
 	"github.com/ssdf-dev/ssdf/internal/cli/inspect"
+	"github.com/ssdf-dev/ssdf/internal/cli/ledger"
 	"github.com/ssdf-dev/ssdf/internal/cli/scan"
+	"github.com/ssdf-dev/ssdf/internal/cli/verify"
 	"github.com/ssdf-dev/ssdf/internal/cli/version"
 )
 
@@ -93,6 +96,9 @@ SSDF task; "pass" is said only on evidence.`,
 		checks.NewCmd(env, nil),
 		convert.NewCmd(env, nil),
 		inspect.NewCmd(env, nil),
+		ledger.NewCmd(env, nil),
+		attest.NewCmd(env, nil),
+		verify.NewCmd(env, nil),
 		version.NewCmd(env),
 	)
 	for _, c := range root.Commands() {

@@ -14,10 +14,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	attestlib "github.com/ssdf-dev/ssdf/attest"
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/collect"
 	"github.com/ssdf-dev/ssdf/forge"
+	cliattest "github.com/ssdf-dev/ssdf/internal/cli/attest"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
+	cliledger "github.com/ssdf-dev/ssdf/internal/cli/ledger"
 	"github.com/ssdf-dev/ssdf/internal/cli/render"
 	"github.com/ssdf-dev/ssdf/policy"
 	scanlib "github.com/ssdf-dev/ssdf/scan"
@@ -43,6 +46,12 @@ type Options struct {
 	IncludeArchived bool
 	Concurrency     int
 	Budget          int64
+	// Attest is --attest: sign the JSON report written to Output with Key
+	// and write the DSSE envelope to Output + ".intoto.jsonl".
+	Attest bool
+	Key    string
+	// Ledger is --ledger: append the scan to this evidence ledger.
+	Ledger string
 }
 
 // NewCmd returns the command; runF replaces the run function in tests
@@ -91,6 +100,9 @@ Exit codes: 0 no required check failed; 1 a required check failed (or, with
 	f.BoolVar(&o.IncludeArchived, "include-archived", false, "with --org: also scan archived repositories")
 	f.IntVar(&o.Concurrency, "concurrency", 16, "with --org: repositories scanned at once (API requests in flight: twice that, at most 64)")
 	f.Int64Var(&o.Budget, "budget", 0, "most forge API requests one scan may make (0: no limit); past it, what is left is unknown")
+	f.BoolVar(&o.Attest, "attest", false, "sign the JSON report (needs --output and --key) as an in-toto attestation, written to OUTPUT.intoto.jsonl")
+	f.StringVar(&o.Ledger, "ledger", "", "append the scan (report digest, target, commit, task statuses) to this ledger database")
+	f.StringVar(&o.Key, "key", "", "with --attest: PEM private key (ECDSA P-256, Ed25519, or cosign-encrypted with COSIGN_PASSWORD)")
 	return cmd
 }
 
@@ -120,6 +132,18 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		return clienv.Usage("--raw and --from-raw cannot be used together")
 	}
 
+	var signer *attestlib.Signer
+	if o.Attest || o.Key != "" {
+		if !o.Attest || o.Key == "" || o.Output == "" || o.Output == "-" || format != "json" || o.Org != "" || o.Raw {
+			return clienv.Usage("--attest needs --key and --output, the json format, and no --org or --raw")
+		}
+		if signer, err = cliattest.LoadSigner(env, o.Key); err != nil {
+			return err
+		}
+	}
+	if o.Ledger != "" && (o.Org != "" || o.Raw) {
+		return clienv.Usage("--ledger cannot be used with --org or --raw")
+	}
 	if o.Org != "" {
 		if o.FromRaw != "" || o.Raw {
 			return clienv.Usage("--org cannot be used with --raw or --from-raw")
@@ -169,6 +193,16 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		return render.Write(w, rep, format, env.Color() && o.Output == "", env.Checks)
 	}); err != nil {
 		return err
+	}
+	if signer != nil {
+		if err := attestReport(ctx, env, o, signer); err != nil {
+			return err
+		}
+	}
+	if o.Ledger != "" {
+		if err := cliledger.RecordScan(ctx, env, o.Ledger, rep); err != nil {
+			return err
+		}
 	}
 	if rep.Failed(o.FailOn == "unknown") {
 		return &clienv.ExitError{Code: clienv.ExitFailed}
@@ -252,4 +286,21 @@ func remote(ctx context.Context, env *clienv.Env, o *Options) (*snapshot.Snapsho
 	}
 	pol, err := scanlib.PolicyOf(snap)
 	return snap, pol, err
+}
+
+// attestReport signs the report file just written (its exact bytes) and
+// writes the envelope, one JSON line, to Output + ".intoto.jsonl".
+func attestReport(ctx context.Context, env *clienv.Env, o *Options, signer *attestlib.Signer) error {
+	b, err := cliattest.ReadFile(env, "--attest", o.Output)
+	if err != nil {
+		return err
+	}
+	line, _, err := attestlib.Attest(ctx, signer, o.Output, b, attestlib.VSAOptions{UnknownFails: o.FailOn == "unknown"})
+	if err != nil {
+		return fmt.Errorf("--attest: %w", err)
+	}
+	return env.WriteOutput(o.Output+".intoto.jsonl", func(w io.Writer) error {
+		_, err := w.Write(line)
+		return err
+	})
 }
