@@ -18,6 +18,7 @@ import (
 	"github.com/ssdf-dev/ssdf/checks/audit-exceptions-tracked"
 	"github.com/ssdf-dev/ssdf/checks/audit-tracker"
 	"github.com/ssdf-dev/ssdf/checks/auditlog-available"
+	"github.com/ssdf-dev/ssdf/checks/auditlog-retained"
 	"github.com/ssdf-dev/ssdf/checks/build-hermetic"
 	"github.com/ssdf-dev/ssdf/checks/build-locked-install"
 	"github.com/ssdf-dev/ssdf/checks/build-lockfile"
@@ -35,6 +36,7 @@ import (
 	"github.com/ssdf-dev/ssdf/checks/criteria-security-dod"
 	"github.com/ssdf-dev/ssdf/checks/infra-as-code-locked"
 	"github.com/ssdf-dev/ssdf/checks/owners-minimal"
+	"github.com/ssdf-dev/ssdf/checks/owners-reviewed"
 	"github.com/ssdf-dev/ssdf/checks/pipeline-as-code"
 	"github.com/ssdf-dev/ssdf/checks/pipeline-dangerous-triggers"
 	"github.com/ssdf-dev/ssdf/checks/pipeline-pinned-actions"
@@ -59,6 +61,7 @@ var List = []*check.Check{
 	auditexceptionstracked.Check,
 	audittracker.Check,
 	auditlogavailable.Check,
+	auditlogretained.Check,
 	buildhermetic.Check,
 	buildlockedinstall.Check,
 	buildlockfile.Check,
@@ -76,6 +79,7 @@ var List = []*check.Check{
 	criteriasecuritydod.Check,
 	infraascodelocked.Check,
 	ownersminimal.Check,
+	ownersreviewed.Check,
 	pipelineascode.Check,
 	pipelinedangeroustriggers.Check,
 	pipelinepinnedactions.Check,

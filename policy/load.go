@@ -574,7 +574,7 @@ func (l *loader) checkID(id string, n *yaml.Node, key string) bool {
 	return false
 }
 
-var topKeys = []string{"version", "reviewPeriodDays", "exclude", "checks", "requiredTools", "securityKeywords", "owners", "reviews", "signedCommits", "deployKeys", "tracker", "exceptions"}
+var topKeys = []string{"version", "reviewPeriodDays", "exclude", "checks", "requiredTools", "securityKeywords", "owners", "reviews", "signedCommits", "deployKeys", "tracker", "auditLog", "approvers", "exceptions"}
 
 func (l *loader) policy(root *yaml.Node, p *Policy) {
 	root = l.node(root, "")
@@ -651,6 +651,14 @@ func (l *loader) policy(root *yaml.Node, p *Policy) {
 			l.signedCommits(v, p)
 		case "tracker":
 			l.tracker(k, v, p)
+		case "auditLog":
+			l.fields(v, name, []string{"freshnessHours"}, func(_ string, _, v *yaml.Node) {
+				if n, ok := l.integer(v, "auditLog.freshnessHours", 1, maxDays*24); ok {
+					p.AuditLog.FreshnessHours = n
+				}
+			})
+		case "approvers":
+			p.Approvers = l.names(v, "approvers", "approver names", "an approver name")
 		case "exceptions":
 			l.exceptions(v, p)
 		}

@@ -60,6 +60,7 @@ func TestLoadSpecExample(t *testing.T) {
 		Reviews:          Reviews{Min: 2},
 		SignedCommits:    SignedCommits{Window: 50, Days: 90, Threshold: 100, AllowedSigners: ".github/allowed_signers"},
 		Tracker:          &Tracker{Kind: "redmine", URL: "https://redmine.example.org", Project: "widget", Line: 12},
+		AuditLog:         AuditLog{FreshnessHours: 24},
 		Exceptions: []Exception{{
 			Check:      "build-lockfile",
 			Paths:      []string{"tools/legacy/**"},

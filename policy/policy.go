@@ -22,7 +22,12 @@ type Policy struct {
 	SignedCommits    SignedCommits          `json:"signedCommits"`
 	DeployKeys       DeployKeys             `json:"deployKeys,omitzero"`
 	Tracker          *Tracker               `json:"tracker,omitempty"`
-	Exceptions       []Exception            `json:"exceptions,omitempty"`
+	// AuditLog configures auditlog-retained (PO.4.2).
+	AuditLog AuditLog `json:"auditLog"`
+	// Approvers may approve or reject exceptions in the ledger
+	// (`ssdf ledger exception approve|reject`).
+	Approvers  []string    `json:"approvers,omitempty"`
+	Exceptions []Exception `json:"exceptions,omitempty"`
 }
 
 // CheckConfig is the per-check part of the policy. Nil fields are unset.
@@ -37,6 +42,13 @@ type CheckConfig struct {
 type Owners struct {
 	Min int `json:"min"`
 	Max int `json:"max"`
+}
+
+// AuditLog configures the audit-log retention check (PO.4.2).
+type AuditLog struct {
+	// FreshnessHours is how old the ledger's last audit-log collection
+	// for the org may be (default 24).
+	FreshnessHours int `json:"freshnessHours"`
 }
 
 // Reviews is the required number of approvals (PO.5.1).
@@ -116,6 +128,7 @@ func Default() *Policy {
 		Owners:           Owners{Min: 2, Max: 5},
 		Reviews:          Reviews{Min: 1},
 		SignedCommits:    SignedCommits{Window: 50, Days: 90, Threshold: 100},
+		AuditLog:         AuditLog{FreshnessHours: 24},
 		Checks:           map[string]CheckConfig{},
 	}
 }

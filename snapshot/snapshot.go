@@ -17,6 +17,8 @@ type Snapshot struct {
 	Tree   Tree   `json:"tree"`
 	Git    Git    `json:"git"`
 	Forge  Forge  `json:"forge"`
+	// Ledger holds the facts read from ssdf's evidence ledger.
+	Ledger Ledger `json:"ledger"`
 	// Policy is the policy in force, as loaded; nil means the embedded default.
 	Policy *PolicyRef `json:"policy,omitempty"`
 }

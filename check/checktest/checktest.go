@@ -12,6 +12,8 @@
 //	                       findings and these lines must match one to one
 //	-- @git.json --        optional snapshot.Git facts (the repository is then a git repository)
 //	-- @forge.json --      optional snapshot.Forge facts
+//	-- @ledger.json --     optional snapshot.Ledger facts (without it the ledger
+//	                       was not consulted: reason "no --ledger given")
 //	-- @options --         optional `forge: gitlab`, `now: 2026-11-26T00:00:00Z`
 //
 // A `.ssdf.yaml` in the archive is the policy, loaded as a scan would.
@@ -94,6 +96,7 @@ func Eval(t *testing.T, c *check.Check, a *txtar.Archive) (check.Outcome, expect
 	var want *expectation
 	var gitFacts *snapshot.Git
 	var forge *snapshot.Forge
+	var ledger *snapshot.Ledger
 	opts := collect.Options{Path: "."}
 	now := DefaultNow
 	var policyData []byte
@@ -111,6 +114,11 @@ func Eval(t *testing.T, c *check.Check, a *txtar.Archive) (check.Outcome, expect
 			forge = new(snapshot.Forge)
 			if err := json.Unmarshal(f.Data, forge); err != nil {
 				t.Fatalf("@forge.json: %v", err)
+			}
+		case "@ledger.json":
+			ledger = new(snapshot.Ledger)
+			if err := json.Unmarshal(f.Data, ledger); err != nil {
+				t.Fatalf("@ledger.json: %v", err)
 			}
 		case "@options":
 			for l := range strings.SplitSeq(string(f.Data), "\n") {
@@ -158,6 +166,11 @@ func Eval(t *testing.T, c *check.Check, a *txtar.Archive) (check.Outcome, expect
 	snap := collect.FS(context.Background(), fsys, opts, gitFacts)
 	if forge != nil {
 		snap.Forge = *forge
+	}
+	if ledger != nil {
+		snap.Ledger = *ledger
+	} else {
+		snap.Ledger = snapshot.Ledger{Reason: "no --ledger given"}
 	}
 	out := check.Run(context.Background(), []*check.Check{c}, snap, pol, now)
 	return out[0], *want

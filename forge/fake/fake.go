@@ -310,12 +310,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(contextWithBody(r, buf.Bytes()))
 	}
 	r = r.WithContext(context.WithValue(r.Context(), entryKey{}, &entry))
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	defer func() {
-		entry.Status = rec.status
+	logEntry := func(status int) {
+		entry.Status = status
 		s.mu.Lock()
 		s.log = append(s.log, entry)
 		s.mu.Unlock()
+	}
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK, log: logEntry}
+	defer func() {
+		// Nothing was written (a cancelled request): log it now.
+		if !rec.logged {
+			rec.logged = true
+			logEntry(entry.Status)
+		}
 	}()
 
 	s.mu.Lock()
@@ -436,14 +443,30 @@ func jsonMessage(body []byte, m *map[string]any) (string, bool) {
 	return msg, ok
 }
 
+// recorder logs the request the moment the answer's header is written,
+// before the client can see any of it: a test that reads the log right
+// after the client returns finds every request there.
 type recorder struct {
 	http.ResponseWriter
 	status int
+	logged bool
+	log    func(status int)
 }
 
 func (r *recorder) WriteHeader(code int) {
 	r.status = code
+	if !r.logged {
+		r.logged = true
+		r.log(code)
+	}
 	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if !r.logged {
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.ResponseWriter.Write(b)
 }
 
 // WriteJSON writes v as JSON. A GET answered 200 carries an ETag (a hash

@@ -66,7 +66,9 @@ checkpoint kept elsewhere (consistency proof).
 Exit codes: 0 the ledger verifies; 1 it was tampered with (the first bad entry index is
 named); 2 usage error or the ledger could not be read.`, RunVerify)
 	verify.Flags().StringVar(&o.Checkpoint, "checkpoint", "", "a signed checkpoint kept elsewhere; the log must extend it")
+	review, exception := decisionCmds(env, o, &DecisionOptions{}, runF)
 	cmd.AddCommand(
+		review, exception,
 		verify,
 		sub("list", "List the entries, one per line: index, then the entry's canonical JSON", "", RunList),
 		sub("checkpoint", "Print the latest signed checkpoint", "Print the latest signed checkpoint (a C2SP checkpoint as an Ed25519 signed note). Keep it elsewhere and pass it to `ssdf ledger verify --checkpoint`.", RunCheckpoint),

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	attestlib "github.com/ssdf-dev/ssdf/attest"
+	"github.com/ssdf-dev/ssdf/cdevents"
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/collect"
 	"github.com/ssdf-dev/ssdf/forge"
@@ -52,6 +53,9 @@ type Options struct {
 	Key    string
 	// Ledger is --ledger: append the scan to this evidence ledger.
 	Ledger string
+	// CDEventsSink is --cdevents-sink: send the scan as CDEvents to this
+	// CloudEvents HTTP endpoint; a failed delivery is reported, not fatal.
+	CDEventsSink string
 }
 
 // NewCmd returns the command; runF replaces the run function in tests
@@ -102,6 +106,7 @@ Exit codes: 0 no required check failed; 1 a required check failed (or, with
 	f.Int64Var(&o.Budget, "budget", 0, "most forge API requests one scan may make (0: no limit); past it, what is left is unknown")
 	f.BoolVar(&o.Attest, "attest", false, "sign the JSON report (needs --output and --key) as an in-toto attestation, written to OUTPUT.intoto.jsonl")
 	f.StringVar(&o.Ledger, "ledger", "", "append the scan (report digest, target, commit, task statuses) to this ledger database")
+	f.StringVar(&o.CDEventsSink, "cdevents-sink", "", "send the scan as CDEvents (test-suite run, one test-case run per task) to this CloudEvents HTTP URL; a delivery failure is reported and does not change the exit code")
 	f.StringVar(&o.Key, "key", "", "with --attest: PEM private key (ECDSA P-256, Ed25519, or cosign-encrypted with COSIGN_PASSWORD)")
 	return cmd
 }
@@ -139,6 +144,14 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		}
 		if signer, err = cliattest.LoadSigner(env, o.Key); err != nil {
 			return err
+		}
+	}
+	if o.CDEventsSink != "" {
+		if o.Org != "" || o.Raw {
+			return clienv.Usage("--cdevents-sink cannot be used with --org or --raw")
+		}
+		if err := cdevents.CheckSink(o.CDEventsSink); err != nil {
+			return clienv.Usage("--cdevents-sink %v", err)
 		}
 	}
 	if o.Ledger != "" && (o.Org != "" || o.Raw) {
@@ -180,6 +193,11 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 	if err != nil {
 		return classify(err)
 	}
+	if o.Ledger != "" {
+		snap.Ledger = cliledger.ReadFacts(ctx, env, o.Ledger, snap)
+	} else if o.FromRaw == "" {
+		snap.Ledger = snapshot.Ledger{Reason: "no --ledger given"}
+	}
 	if o.Raw {
 		return env.WriteOutput(o.Output, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -193,6 +211,11 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		return render.Write(w, rep, format, env.Color() && o.Output == "", env.Checks)
 	}); err != nil {
 		return err
+	}
+	if o.CDEventsSink != "" {
+		if err := cdevents.Emit(ctx, o.CDEventsSink, rep, nil); err != nil {
+			fmt.Fprintf(env.Err, "ssdf: --cdevents-sink: %v (the scan goes on)\n", err)
+		}
 	}
 	if signer != nil {
 		if err := attestReport(ctx, env, o, signer); err != nil {

@@ -1,0 +1,11 @@
+package auditlogretained
+
+import (
+	"testing"
+
+	"github.com/ssdf-dev/ssdf/check/checktest"
+)
+
+func TestCheck(t *testing.T) {
+	checktest.Run(t, Check)
+}
