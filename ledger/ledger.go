@@ -83,16 +83,29 @@ func KeyPathFor(path string) string {
 	return strings.TrimSuffix(path, filepath.Ext(path)) + ".key"
 }
 
-// Open opens the SQLite ledger at path (creating it and its key unless
-// o.ReadOnly).
+// Open opens the ledger at path (creating it and its key unless
+// o.ReadOnly): a SQLite file, or, when path is a postgres:// or
+// postgresql:// URL, a PostgreSQL database (OpenPostgres; the default key
+// is then KeyPathForURL).
 func Open(ctx context.Context, path string, o Options) (*Ledger, error) {
-	st, err := OpenSQLite(ctx, path, !o.ReadOnly)
+	var st Store
+	var err error
+	keyPath := o.KeyPath
+	if IsPostgresURL(path) {
+		if keyPath == "" {
+			if keyPath, err = KeyPathForURL(path, os.Getenv); err != nil {
+				return nil, err
+			}
+		}
+		st, err = OpenPostgres(ctx, path, !o.ReadOnly)
+	} else {
+		if keyPath == "" {
+			keyPath = KeyPathFor(path)
+		}
+		st, err = OpenSQLite(ctx, path, !o.ReadOnly)
+	}
 	if err != nil {
 		return nil, err
-	}
-	keyPath := o.KeyPath
-	if keyPath == "" {
-		keyPath = KeyPathFor(path)
 	}
 	l, err := New(ctx, st, keyPath, !o.ReadOnly)
 	if err != nil {

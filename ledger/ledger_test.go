@@ -87,9 +87,11 @@ func TestCanonical(t *testing.T) {
 	}
 }
 
-func TestRoundTrip(t *testing.T) {
+func TestRoundTrip(t *testing.T) { forBackends(t, testRoundTrip) }
+
+func testRoundTrip(t *testing.T, b *backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "ledger.db")
+	path := b.newLoc(t)
 	l := open(t, path)
 	recs := []Record{
 		scanEntry(0),
@@ -120,8 +122,9 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("Verify = %+v", res)
 	}
 
-	// The key is kept beside the database, readable by the owner only.
-	fi, err := os.Stat(filepath.Join(filepath.Dir(path), "ledger.key"))
+	// The key is kept beside the database (for PostgreSQL, in the data
+	// directory), readable by the owner only.
+	fi, err := os.Stat(b.keyPath(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,63 +185,61 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestOpenMissing(t *testing.T) {
-	_, err := Open(context.Background(), filepath.Join(t.TempDir(), "none.db"), Options{ReadOnly: true})
-	if err == nil || !strings.Contains(err.Error(), "no ledger") {
-		t.Fatalf("err = %v", err)
-	}
+	forBackends(t, func(t *testing.T, b *backend) {
+		_, err := Open(context.Background(), b.newLoc(t), Options{ReadOnly: true})
+		if err == nil || !strings.Contains(err.Error(), "no ledger") {
+			t.Fatalf("err = %v", err)
+		}
+	})
 }
 
 func TestTriggersRefuseChanges(t *testing.T) {
-	ctx := context.Background()
-	l := open(t, filepath.Join(t.TempDir(), "ledger.db"))
-	appendSingly(t, l, 0, 3)
-	db := l.Store().(*SQLiteStore).DB()
-	for _, q := range []string{
-		"UPDATE entries SET data = x'00' WHERE idx = 1",
-		"DELETE FROM entries WHERE idx = 2",
-		"DELETE FROM entries",
-		"INSERT OR REPLACE INTO entries (idx, data) VALUES (1, x'00')",
-		"INSERT INTO entries (idx, data) VALUES (7, x'00')",
-		"UPDATE hashes SET hash = x'00' WHERE idx = 0",
-		"DELETE FROM hashes WHERE idx = 0",
-		"INSERT OR REPLACE INTO hashes (idx, hash) VALUES (0, x'00')",
-		"UPDATE checkpoints SET note = x'00'",
-		"DELETE FROM checkpoints",
-		"UPDATE meta SET value = 'x'",
-		"DELETE FROM meta",
-	} {
-		_, err := db.ExecContext(ctx, q)
-		if err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Errorf("%s: err = %v, want append-only refusal", q, err)
+	forBackends(t, func(t *testing.T, b *backend) {
+		l := open(t, b.newLoc(t))
+		appendSingly(t, l, 0, 3)
+		x := []byte{0}
+		stmts := [][]any{
+			{"UPDATE entries SET data = ? WHERE idx = 1", x},
+			{"DELETE FROM entries WHERE idx = 2"},
+			{"DELETE FROM entries"},
+			{"INSERT INTO entries (idx, data) VALUES (7, ?)", x},
+			{"INSERT INTO entries (idx, data) VALUES (1, ?)", x},
+			{"UPDATE hashes SET hash = ? WHERE idx = 0", x},
+			{"DELETE FROM hashes WHERE idx = 0"},
+			{"UPDATE checkpoints SET note = ?", x},
+			{"DELETE FROM checkpoints"},
+			{"UPDATE meta SET value = 'x'"},
+			{"DELETE FROM meta"},
 		}
-	}
-	if res := mustVerify(t, l, VerifyOptions{}); !res.OK() {
-		t.Fatalf("Verify: %+v", res.Problems)
-	}
+		if b.pg == "" {
+			stmts = append(stmts,
+				[]any{"INSERT OR REPLACE INTO entries (idx, data) VALUES (1, ?)", x},
+				[]any{"INSERT OR REPLACE INTO hashes (idx, hash) VALUES (0, ?)", x})
+		} else {
+			stmts = append(stmts,
+				[]any{"INSERT INTO entries (idx, data) VALUES (1, ?) ON CONFLICT (idx) DO UPDATE SET data = EXCLUDED.data", x},
+				[]any{"INSERT INTO hashes (idx, hash) VALUES (0, ?) ON CONFLICT (idx) DO UPDATE SET hash = EXCLUDED.hash", x},
+				[]any{"INSERT INTO meta (key, value) VALUES ('verifier', 'x') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"},
+				[]any{"TRUNCATE entries"}, []any{"TRUNCATE hashes"}, []any{"TRUNCATE checkpoints"}, []any{"TRUNCATE meta"},
+				[]any{"TRUNCATE entries, hashes, checkpoints, meta CASCADE"})
+		}
+		for _, st := range stmts {
+			err := b.exec(l, st[0].(string), st[1:]...)
+			if err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: err = %v, want append-only refusal", st[0], err)
+			}
+		}
+		if res := mustVerify(t, l, VerifyOptions{}); !res.OK() || res.Size != 3 {
+			t.Fatalf("Verify: %+v", res)
+		}
+	})
 }
 
-// tamper drops the triggers, as someone with the file could, and runs
-// the statements.
-func tamper(t *testing.T, l *Ledger, stmts ...any) {
+// tamper drops the triggers, as someone with the file (or owning the
+// tables) could, and runs the statements (? placeholders).
+func tamper(t *testing.T, b *backend, l *Ledger, stmts ...any) {
 	t.Helper()
-	ctx := context.Background()
-	db := l.Store().(*SQLiteStore).DB()
-	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'trigger'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		names = append(names, n)
-	}
-	rows.Close()
-	for _, n := range names {
-		if _, err := db.ExecContext(ctx, "DROP TRIGGER "+n); err != nil {
-			t.Fatal(err)
-		}
-	}
+	b.dropTriggers(t, l)
 	for i := 0; i < len(stmts); i++ {
 		q := stmts[i].(string)
 		var args []any
@@ -249,7 +250,7 @@ func tamper(t *testing.T, l *Ledger, stmts ...any) {
 			args = append(args, stmts[i+1])
 			i++
 		}
-		if _, err := db.ExecContext(ctx, q, args...); err != nil {
+		if err := b.exec(l, q, args...); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
@@ -264,7 +265,9 @@ func rawEntry(t *testing.T, l *Ledger, i int64) []byte {
 	return e.Data
 }
 
-func TestTamper(t *testing.T) {
+func TestTamper(t *testing.T) { forBackends(t, testTamper) }
+
+func testTamper(t *testing.T, bk *backend) {
 	const n = 20
 	for _, tc := range []struct {
 		name  string
@@ -275,7 +278,7 @@ func TestTamper(t *testing.T) {
 		{"one byte changed", func(t *testing.T, l *Ledger) {
 			b := rawEntry(t, l, 7)
 			b = bytes.Replace(b, []byte(`"pass"`), []byte(`"fail"`), 1)
-			tamper(t, l, "UPDATE entries SET data = ? WHERE idx = 7", b)
+			tamper(t, bk, l, "UPDATE entries SET data = ? WHERE idx = 7", b)
 		}, false, 7},
 		{"one byte changed, hashes recomputed", func(t *testing.T, l *Ledger) {
 			// Without the key, rewriting the leaf hash and the tree
@@ -287,30 +290,40 @@ func TestTamper(t *testing.T) {
 			for k, h := range hs {
 				stmts = append(stmts, "UPDATE hashes SET hash = ? WHERE idx = ?", h[:], k)
 			}
-			tamper(t, l, stmts...)
+			tamper(t, bk, l, stmts...)
 		}, false, 7},
 		{"entry deleted", func(t *testing.T, l *Ledger) {
-			tamper(t, l, "DELETE FROM entries WHERE idx = 11")
+			tamper(t, bk, l, "DELETE FROM entries WHERE idx = 11")
 		}, false, 11},
 		{"last entry deleted", func(t *testing.T, l *Ledger) {
-			tamper(t, l, "DELETE FROM entries WHERE idx = 19")
+			tamper(t, bk, l, "DELETE FROM entries WHERE idx = 19")
 		}, false, 19},
 		{"two entries swapped", func(t *testing.T, l *Ledger) {
 			a, b := rawEntry(t, l, 5), rawEntry(t, l, 12)
-			tamper(t, l, "UPDATE entries SET data = ? WHERE idx = 5", b, "UPDATE entries SET data = ? WHERE idx = 12", a)
+			tamper(t, bk, l, "UPDATE entries SET data = ? WHERE idx = 5", b, "UPDATE entries SET data = ? WHERE idx = 12", a)
 		}, false, 5},
 		{"truncated", func(t *testing.T, l *Ledger) {
-			tamper(t, l, "DELETE FROM entries WHERE idx >= 15", "DELETE FROM hashes WHERE idx >= ?", tlog.StoredHashCount(15))
+			tamper(t, bk, l, "DELETE FROM entries WHERE idx >= 15", "DELETE FROM hashes WHERE idx >= ?", tlog.StoredHashCount(15))
 		}, false, 15},
 		{"truncated with its checkpoints, against a kept checkpoint", func(t *testing.T, l *Ledger) {
-			tamper(t, l, "DELETE FROM entries WHERE idx >= 15", "DELETE FROM hashes WHERE idx >= ?", tlog.StoredHashCount(15), "DELETE FROM checkpoints WHERE size > 15")
+			tamper(t, bk, l, "DELETE FROM entries WHERE idx >= 15", "DELETE FROM hashes WHERE idx >= ?", tlog.StoredHashCount(15), "DELETE FROM checkpoints WHERE size > 15")
 		}, true, 15},
 		{"checkpoint forged", func(t *testing.T, l *Ledger) {
-			tamper(t, l, "UPDATE checkpoints SET note = replace(note, '\n9\n', '\n9\n ') WHERE size = 9")
+			var note []byte
+			l.Store().View(context.Background(), func(r Reader) error {
+				cps, err := r.Checkpoints()
+				for _, c := range cps {
+					if c.Size == 9 {
+						note = c.Note
+					}
+				}
+				return err
+			})
+			tamper(t, bk, l, "UPDATE checkpoints SET note = ? WHERE size = 9", bytes.Replace(note, []byte("\n9\n"), []byte("\n9\n "), 1))
 		}, false, 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			l := open(t, filepath.Join(t.TempDir(), "ledger.db"))
+			l := open(t, bk.newLoc(t))
 			appendSingly(t, l, 0, n)
 			kept, err := l.Latest(context.Background())
 			if err != nil {
@@ -367,10 +380,11 @@ func recomputeHashes(t *testing.T, l *Ledger, i int64, data []byte) map[int64]tl
 // TestFork replaces the database with a forked history signed with the
 // same key: it is consistent in itself, but not with a checkpoint kept
 // from the real history.
-func TestFork(t *testing.T) {
+func TestFork(t *testing.T) { forBackends(t, testFork) }
+
+func testFork(t *testing.T, b *backend) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "ledger.db")
+	path := b.newLoc(t)
 	l := open(t, path)
 	appendSingly(t, l, 0, 20)
 	kept, _ := l.Latest(ctx)
@@ -380,19 +394,14 @@ func TestFork(t *testing.T) {
 	}
 	l.Close()
 
-	forkDir := t.TempDir()
-	key, _ := os.ReadFile(filepath.Join(dir, "ledger.key"))
-	os.WriteFile(filepath.Join(forkDir, "ledger.key"), key, 0o600)
-	f := open(t, filepath.Join(forkDir, "ledger.db"))
+	fork := b.newLoc(t)
+	key, _ := os.ReadFile(b.keyPath(t, path))
+	os.WriteFile(b.keyPath(t, fork), key, 0o600)
+	f := open(t, fork)
 	appendSingly(t, f, 0, 10)
 	appendSingly(t, f, 100, 15) // a different history from entry 10 on
 	f.Close()
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(path + suffix)
-		if b, err := os.ReadFile(filepath.Join(forkDir, "ledger.db"+suffix)); err == nil {
-			os.WriteFile(path+suffix, b, 0o600)
-		}
-	}
+	b.replaceWith(t, path, fork)
 
 	l = open(t, path)
 	if res := mustVerify(t, l, VerifyOptions{}); !res.OK() {
@@ -424,9 +433,10 @@ func mustLatest(t *testing.T, l *Ledger) []byte {
 	return b
 }
 
-func TestWrongKey(t *testing.T) {
-	dir := t.TempDir()
-	l := open(t, filepath.Join(dir, "ledger.db"))
+func TestWrongKey(t *testing.T) { forBackends(t, testWrongKey) }
+
+func testWrongKey(t *testing.T, b *backend) {
+	l := open(t, b.newLoc(t))
 	appendSingly(t, l, 0, 3)
 	_, vkey, err := GenerateKey()
 	if err != nil {
@@ -482,8 +492,47 @@ func appendWriter(ctx context.Context, path, name string, n int) error {
 	return nil
 }
 
-func TestConcurrentGoroutines(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.db")
+func TestConcurrentGoroutines(t *testing.T) { forBackends(t, testConcurrentGoroutines) }
+
+// TestConcurrentShared appends from 8 goroutines sharing one Ledger (one
+// connection pool), 100 entries each.
+func TestConcurrentShared(t *testing.T) {
+	forBackends(t, func(t *testing.T, b *backend) {
+		const workers, each = 8, 100
+		l := open(t, b.newLoc(t))
+		var wg sync.WaitGroup
+		errs := make([]error, workers)
+		for w := range workers {
+			wg.Go(func() {
+				for i := range each {
+					s := scanEntry(i)
+					s.Target = fmt.Sprintf("g%d/%d", w, i)
+					if _, err := l.Append(context.Background(), s); err != nil {
+						errs[w] = err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		want := map[string]bool{}
+		for w := range workers {
+			if errs[w] != nil {
+				t.Fatal(errs[w])
+			}
+			for i := range each {
+				want[fmt.Sprintf("g%d/%d", w, i)] = true
+			}
+		}
+		checkAll(t, l, want)
+		if n, err := l.Size(context.Background()); err != nil || n != workers*each {
+			t.Fatalf("Size = %d, %v", n, err)
+		}
+	})
+}
+
+func testConcurrentGoroutines(t *testing.T, b *backend) {
+	path := b.newLoc(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for w := range 2 {
@@ -525,7 +574,11 @@ func TestConcurrentProcesses(t *testing.T) {
 	if os.Getenv(childEnv) != "" {
 		return
 	}
-	path := filepath.Join(t.TempDir(), "ledger.db")
+	forBackends(t, testConcurrentProcesses)
+}
+
+func testConcurrentProcesses(t *testing.T, b *backend) {
+	path := b.newLoc(t)
 	// Create it first, so that both children share one key.
 	open(t, path).Close()
 	var cmds []*exec.Cmd
@@ -556,14 +609,16 @@ func TestConcurrentProcesses(t *testing.T) {
 
 // Without the key file, the ledger verifies with the public key it
 // recorded, says so, and cannot append.
-func TestRecordedVerifier(t *testing.T) {
+func TestRecordedVerifier(t *testing.T) { forBackends(t, testRecordedVerifier) }
+
+func testRecordedVerifier(t *testing.T, b *backend) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "ledger.db")
+	path := b.newLoc(t)
 	l := open(t, path)
 	appendSingly(t, l, 0, 3)
 	l.Close()
-	if err := os.Rename(filepath.Join(dir, "ledger.key"), filepath.Join(dir, "moved.key")); err != nil {
+	if err := os.Rename(b.keyPath(t, path), filepath.Join(dir, "moved.key")); err != nil {
 		t.Fatal(err)
 	}
 	ro, err := Open(ctx, path, Options{ReadOnly: true})

@@ -25,6 +25,9 @@ type Options struct {
 	// Checkpoint is verify's --checkpoint: a signed checkpoint kept
 	// elsewhere that the log must extend.
 	Checkpoint string
+	// Export is verify's --export: verify an export file offline instead
+	// of the database.
+	Export string
 }
 
 // NewCmd returns the command; runF replaces the run functions in tests
@@ -61,15 +64,19 @@ Keep a checkpoint (` + "`ssdf ledger checkpoint > kept.txt`" + `) somewhere else
 	verify := sub("verify", "Recompute every hash and check every checkpoint",
 		`Recompute every entry's leaf hash from its stored bytes and every stored tree hash, check
 every stored checkpoint's signature and root, and, with --checkpoint, that the log extends a
-checkpoint kept elsewhere (consistency proof).
+checkpoint kept elsewhere (consistency proof). With --export FILE, verify an export written by
+`+"`ssdf ledger export`"+` instead, offline, without the database.
 
 Exit codes: 0 the ledger verifies; 1 it was tampered with (the first bad entry index is
 named); 2 usage error or the ledger could not be read.`, RunVerify)
 	verify.Flags().StringVar(&o.Checkpoint, "checkpoint", "", "a signed checkpoint kept elsewhere; the log must extend it")
+	verify.Flags().StringVar(&o.Export, "export", "", "verify this export (ssdf ledger export) offline instead of the database; --key then names the trusted key (key file or verifier key)")
 	review, exception := decisionCmds(env, o, &DecisionOptions{}, runF)
 	cmd.AddCommand(
 		review, exception,
 		verify,
+		proveCmd(env, o, &ProveOptions{}, runF),
+		exportCmd(env, o, &ExportOptions{}, runF),
 		sub("list", "List the entries, one per line: index, then the entry's canonical JSON", "", RunList),
 		sub("checkpoint", "Print the latest signed checkpoint", "Print the latest signed checkpoint (a C2SP checkpoint as an Ed25519 signed note). Keep it elsewhere and pass it to `ssdf ledger verify --checkpoint`.", RunCheckpoint),
 	)
@@ -86,7 +93,7 @@ func Path(env *clienv.Env, p string) (string, error) {
 		}
 		return d, nil
 	}
-	if !filepath.IsAbs(p) && env.Dir != "" {
+	if !filepath.IsAbs(p) && !ledgerlib.IsPostgresURL(p) && env.Dir != "" {
 		p = filepath.Join(env.Dir, p)
 	}
 	return p, nil
@@ -127,6 +134,9 @@ func Append(ctx context.Context, env *clienv.Env, path, key string, recs ...ledg
 
 // RunVerify runs `ssdf ledger verify`.
 func RunVerify(ctx context.Context, env *clienv.Env, o *Options) error {
+	if o.Export != "" {
+		return verifyExport(env, o)
+	}
 	l, err := openLedger(ctx, env, o, false)
 	if err != nil {
 		return err
