@@ -86,7 +86,18 @@ type Expect struct {
 // PayloadType and that the payload is a valid in-toto Statement v1, then
 // the subjects against exp. Every failure of these checks satisfies
 // errors.Is(err, ErrVerify) and says why.
+//
+// envelopeJSON may also be a Sigstore bundle holding a DSSE envelope (see
+// NewBundle): the envelope in it is verified the same way. The bundle's
+// publicKey.hint, like a signature's keyid, is not compared.
 func Verify(ctx context.Context, envelopeJSON []byte, v *Verifier, exp Expect) (*ita.Statement, error) {
+	if isBundle(envelopeJSON) {
+		_, ej, err := ParseBundle(envelopeJSON)
+		if err != nil {
+			return nil, failf("%v", err)
+		}
+		envelopeJSON = ej
+	}
 	line := bytes.TrimSpace(envelopeJSON)
 	if i := bytes.IndexByte(line, '\n'); i >= 0 {
 		line = bytes.TrimSpace(line[:i])

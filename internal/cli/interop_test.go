@@ -92,6 +92,11 @@ func TestCosignInterop(t *testing.T) {
 		t.Fatalf("cosign generate-key-pair: %v\n%s", err, out)
 	}
 	keys["cosign"] = [2]string{filepath.Join(dir, "cosigngen.key"), filepath.Join(dir, "cosigngen.pub")}
+	// --new-bundle-format needs a trusted root, else cosign fetches
+	// Sigstore's over TUF; verifying with a key and no tlog needs nothing
+	// in it (see docs/interop.md).
+	trustedRoot := filepath.Join(dir, "trusted_root.json")
+	interopWriteFile(t, trustedRoot, `{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}`)
 
 	for _, name := range []string{"pkcs8", "cosign"} {
 		priv, pub := keys[name][0], keys[name][1]
@@ -167,6 +172,32 @@ func TestCosignInterop(t *testing.T) {
 			if code, out := runSSDF(t, "verify", env, "--key", pub, "--report", edited); code == 0 {
 				t.Errorf("ssdf verify accepted an edited report:\n%s", out)
 			}
+
+			// The Sigstore bundle scan --attest writes beside the envelope
+			// (attest --bundle writes the same): ssdf verify and cosign
+			// --new-bundle-format accept it, and reject another key or an
+			// edited report.
+			bundle := report + ".sigstore.json"
+			if code, out := runSSDF(t, "verify", bundle, "--key", pub, "--report", report); code != 0 {
+				t.Fatalf("ssdf verify %s: exit %d\n%s", filepath.Base(bundle), code, out)
+			}
+			verifyBundle := func(key, blob string) (string, error) {
+				return runCosign(t, "verify-blob-attestation",
+					"--bundle", bundle, "--new-bundle-format",
+					"--trusted-root", trustedRoot,
+					"--key", key,
+					"--type", attestlib.PredicateReport,
+					"--insecure-ignore-tlog=true",
+					blob)
+			}
+			out, err = verifyBundle(pub, report)
+			if err != nil || !strings.Contains(out, "Verified OK") || strings.Contains(strings.ToLower(out), "tuf") {
+				t.Errorf("cosign verify-blob-attestation --bundle %s: %v, want Verified OK without TUF\n%s", filepath.Base(bundle), err, out)
+			}
+			out, err = verifyBundle(other, report)
+			rejects("bundle, another key", "accepted signatures do not match threshold", out, err)
+			out, err = verifyBundle(pub, edited)
+			rejects("bundle, an edited report", "provided artifact digest does not match any digest in statement", out, err)
 		})
 	}
 }

@@ -24,6 +24,9 @@ type Options struct {
 	Key    string
 	Output string
 	VSA    string
+	// Bundle, when set, is where to also write the report envelope as a
+	// Sigstore bundle v0.3 (see attestlib.NewBundle).
+	Bundle string
 }
 
 // NewCmd returns the command.
@@ -36,7 +39,9 @@ func NewCmd(env *clienv.Env, runF func(context.Context, *Options) error) *cobra.
 DSSE envelope, written as one JSON line. The subjects are the scanned commit (gitCommit)
 and the report file (sha256); the predicate type is ` + attestlib.PredicateReport + `
 and the predicate is the report. With --vsa, also write a SLSA Verification Summary
-(` + attestlib.PredicateVSA + `) saying PASSED or FAILED.
+(` + attestlib.PredicateVSA + `) saying PASSED or FAILED. With --bundle, also write the
+report envelope as a Sigstore bundle v0.3 (` + attestlib.BundleMediaType + `)
+whose verificationMaterial.publicKey.hint is the key id, with no transparency log entry.
 
 KEY is a PEM private key: ECDSA P-256 (PKCS#8 or SEC 1) or Ed25519 (PKCS#8), or a
 cosign-encrypted key (cosign generate-key-pair), whose password is read from
@@ -59,6 +64,7 @@ Exit codes: 0 signed; 2 usage or unusable key; 3 the report or key could not be 
 	f.StringVar(&o.Key, "key", "", "PEM private key to sign with (required)")
 	f.StringVarP(&o.Output, "output", "o", "", "write the envelope to this file instead of standard output")
 	f.StringVar(&o.VSA, "vsa", "", "also write the SLSA Verification Summary envelope to this file")
+	f.StringVar(&o.Bundle, "bundle", "", "also write the report envelope as a Sigstore bundle v0.3 to this file")
 	return cmd
 }
 
@@ -83,9 +89,25 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		return err
 	}
 	if o.VSA != "" {
-		return env.WriteOutput(o.VSA, write(vsa))
+		if err := env.WriteOutput(o.VSA, write(vsa)); err != nil {
+			return err
+		}
+	}
+	if o.Bundle != "" {
+		return WriteBundle(env, o.Bundle, signer, rep)
 	}
 	return nil
+}
+
+// WriteBundle writes the envelope (JSON) as a Sigstore bundle v0.3 whose
+// publicKey.hint is the signer's key id.
+func WriteBundle(env *clienv.Env, path string, signer *attestlib.Signer, envelopeJSON []byte) error {
+	id, _ := signer.KeyID()
+	b, err := attestlib.NewBundle(envelopeJSON, id)
+	if err != nil {
+		return fmt.Errorf("--bundle: %w", err)
+	}
+	return env.WriteOutput(path, write(b))
 }
 
 func write(b []byte) func(io.Writer) error {

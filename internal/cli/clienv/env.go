@@ -90,6 +90,25 @@ func (e *Env) WriteOutput(path string, write func(io.Writer) error) error {
 	if !filepath.IsAbs(path) && e.Dir != "" {
 		path = filepath.Join(e.Dir, path)
 	}
+	// A device, pipe or socket (/dev/null, /dev/stdout, a named pipe) is
+	// written in place: renaming a file over it would replace the device.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("write output: %s is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+		return nil
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("write output: %w", err)

@@ -60,3 +60,22 @@ func TestCode(t *testing.T) {
 		t.Error("exit codes")
 	}
 }
+
+// TestWriteOutputToDevice: --output /dev/null must write to the device,
+// never rename a file over it.
+func TestWriteOutputToDevice(t *testing.T) {
+	fi, err := os.Stat(os.DevNull)
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("%s is not a character device before the test: %v", os.DevNull, fi)
+	}
+	e := &Env{Out: &bytes.Buffer{}}
+	if err := e.WriteOutput(os.DevNull, func(w io.Writer) error { _, err := w.Write([]byte("x")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("%s was replaced: %v", os.DevNull, fi)
+	}
+	if err := e.WriteOutput(t.TempDir(), func(io.Writer) error { return nil }); err == nil {
+		t.Error("a directory as output was accepted")
+	}
+}

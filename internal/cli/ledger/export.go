@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,27 +50,8 @@ func RunExport(ctx context.Context, env *clienv.Env, o *Options, x *ExportOption
 		return err
 	}
 	defer l.Close()
-	if x.Output == "-" {
-		if err := l.Export(ctx, env.Out); err != nil {
-			return clienv.Usage("%v", err)
-		}
-		return nil
-	}
-	p := resolve(env, x.Output)
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*")
-	if err != nil {
-		return clienv.Usage("--output: %v", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := l.Export(ctx, tmp); err != nil {
-		tmp.Close()
+	if err := env.WriteOutput(x.Output, func(w io.Writer) error { return l.Export(ctx, w) }); err != nil {
 		return clienv.Usage("%v", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return clienv.Usage("--output: %v", err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		return clienv.Usage("--output: %v", err)
 	}
 	return nil
 }

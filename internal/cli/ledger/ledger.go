@@ -77,6 +77,7 @@ named); 2 usage error or the ledger could not be read.`, RunVerify)
 		verify,
 		proveCmd(env, o, &ProveOptions{}, runF),
 		exportCmd(env, o, &ExportOptions{}, runF),
+		collectCmd(env, o, &CollectOptions{}, runF),
 		sub("list", "List the entries, one per line: index, then the entry's canonical JSON", "", RunList),
 		sub("checkpoint", "Print the latest signed checkpoint", "Print the latest signed checkpoint (a C2SP checkpoint as an Ed25519 signed note). Keep it elsewhere and pass it to `ssdf ledger verify --checkpoint`.", RunCheckpoint),
 	)

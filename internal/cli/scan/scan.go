@@ -104,7 +104,7 @@ Exit codes: 0 no required check failed; 1 a required check failed (or, with
 	f.BoolVar(&o.IncludeArchived, "include-archived", false, "with --org: also scan archived repositories")
 	f.IntVar(&o.Concurrency, "concurrency", 16, "with --org: repositories scanned at once (API requests in flight: twice that, at most 64)")
 	f.Int64Var(&o.Budget, "budget", 0, "most forge API requests one scan may make (0: no limit); past it, what is left is unknown")
-	f.BoolVar(&o.Attest, "attest", false, "sign the JSON report (needs --output and --key) as an in-toto attestation, written to OUTPUT.intoto.jsonl")
+	f.BoolVar(&o.Attest, "attest", false, "sign the JSON report (needs --output and --key) as an in-toto attestation, written to OUTPUT.intoto.jsonl (DSSE) and OUTPUT.sigstore.json (Sigstore bundle)")
 	f.StringVar(&o.Ledger, "ledger", "", "append the scan (report digest, target, commit, task statuses) to this ledger database")
 	f.StringVar(&o.CDEventsSink, "cdevents-sink", "", "send the scan as CDEvents (test-suite run, one test-case run per task) to this CloudEvents HTTP URL; a delivery failure is reported and does not change the exit code")
 	f.StringVar(&o.Key, "key", "", "with --attest: PEM private key (ECDSA P-256, Ed25519, or cosign-encrypted with COSIGN_PASSWORD)")
@@ -312,7 +312,8 @@ func remote(ctx context.Context, env *clienv.Env, o *Options) (*snapshot.Snapsho
 }
 
 // attestReport signs the report file just written (its exact bytes) and
-// writes the envelope, one JSON line, to Output + ".intoto.jsonl".
+// writes the envelope, one JSON line, to Output + ".intoto.jsonl", and as a
+// Sigstore bundle to Output + ".sigstore.json".
 func attestReport(ctx context.Context, env *clienv.Env, o *Options, signer *attestlib.Signer) error {
 	b, err := cliattest.ReadFile(env, "--attest", o.Output)
 	if err != nil {
@@ -322,8 +323,12 @@ func attestReport(ctx context.Context, env *clienv.Env, o *Options, signer *atte
 	if err != nil {
 		return fmt.Errorf("--attest: %w", err)
 	}
-	return env.WriteOutput(o.Output+".intoto.jsonl", func(w io.Writer) error {
+	if err := env.WriteOutput(o.Output+".intoto.jsonl", func(w io.Writer) error {
 		_, err := w.Write(line)
 		return err
-	})
+	}); err != nil {
+		return err
+	}
+	// The same envelope as a Sigstore bundle v0.3, for sigstore tooling.
+	return cliattest.WriteBundle(env, o.Output+".sigstore.json", signer, line)
 }
