@@ -10,10 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ssdf-dev/ssdf/forge"
-	"github.com/ssdf-dev/ssdf/forge/github"
-	"github.com/ssdf-dev/ssdf/forge/gitlab"
-	"github.com/ssdf-dev/ssdf/forge/transport"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
+	"github.com/ssdf-dev/ssdf/internal/cli/forgeconn"
 	ledgerlib "github.com/ssdf-dev/ssdf/ledger"
 )
 
@@ -110,27 +108,17 @@ func auditTarget(c *CollectOptions) (kind, base, name, org string, err error) {
 	return kind, base, host + "/" + org, org, nil
 }
 
-// auditConnect builds the audit-log reader; the token comes from the
-// environment as for `ssdf scan` and never appears in messages.
+// auditConnect builds the audit-log reader, connected as `ssdf scan` is.
 func auditConnect(env *clienv.Env, kind, base string) (forge.AuditLogger, error) {
-	if kind == "gitlab" {
-		tok := env.Getenv("GITLAB_TOKEN")
-		tr := transport.New(transport.Options{Token: tok, Header: "PRIVATE-TOKEN"})
-		c, err := gitlab.New(gitlab.Options{BaseURL: base, Token: tok, HTTPClient: tr.Client()})
-		if err != nil {
-			return nil, clienv.Usage("--forge-url: %v", err)
-		}
-		return c, nil
-	}
-	tok := env.Getenv("GITHUB_TOKEN")
-	if tok == "" {
-		tok = env.Getenv("GH_TOKEN")
-	}
-	c, err := github.New(github.Options{ForgeURL: base, Token: tok})
+	c, err := forgeconn.Connect(env, kind, base, 0, 0)
 	if err != nil {
-		return nil, clienv.Usage("--forge-url: %v", err)
+		return nil, err
 	}
-	return c, nil
+	al, ok := c.Client.(forge.AuditLogger)
+	if !ok {
+		return nil, clienv.Usage("the %s client cannot read audit logs", kind)
+	}
+	return al, nil
 }
 
 // eventID is the forge ID of a stored raw event: GitHub's _document_id,

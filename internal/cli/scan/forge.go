@@ -1,93 +1,17 @@
 package scan
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 
 	"github.com/ssdf-dev/ssdf/collect"
 	"github.com/ssdf-dev/ssdf/forge"
-	"github.com/ssdf-dev/ssdf/forge/github"
-	"github.com/ssdf-dev/ssdf/forge/gitlab"
-	"github.com/ssdf-dev/ssdf/forge/transport"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
+	"github.com/ssdf-dev/ssdf/internal/cli/forgeconn"
 	scanlib "github.com/ssdf-dev/ssdf/scan"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
-
-// conn is a connection to one forge.
-type conn struct {
-	kind    string
-	client  forge.Client
-	baseURL string
-	// webBase is the forge's web address, for report URLs.
-	webBase     string
-	unavailable func(error) *snapshot.Unavailable
-	// anonymous is set when no token was found: only public data is read.
-	anonymous bool
-}
-
-// token returns the token for a forge kind from the environment, and the
-// names of the variables looked at (for messages; never the value).
-func token(env *clienv.Env, kind string) (string, string) {
-	if kind == collect.GitLab {
-		return env.Getenv("GITLAB_TOKEN"), "GITLAB_TOKEN"
-	}
-	if t := env.Getenv("GITHUB_TOKEN"); t != "" {
-		return t, "GITHUB_TOKEN"
-	}
-	return env.Getenv("GH_TOKEN"), "GITHUB_TOKEN or GH_TOKEN"
-}
-
-// connect builds a client for kind ("github" or "gitlab") at forgeURL
-// (empty: the hosted service).
-// concurrency bounds the requests in flight (0: the transport's default).
-func connect(env *clienv.Env, kind, forgeURL string, budget int64, concurrency int) (*conn, error) {
-	tok, _ := token(env, kind)
-	switch kind {
-	case collect.GitHub:
-		c, err := github.New(github.Options{ForgeURL: forgeURL, Token: tok, TransportOptions: transport.Options{Budget: budget, Concurrency: concurrency}})
-		if err != nil {
-			return nil, clienv.Usage("--forge-url: %v", err)
-		}
-		web := "https://github.com"
-		if forgeURL != "" {
-			web = strings.TrimSuffix(forgeURL, "/")
-		}
-		return &conn{kind: kind, client: c, baseURL: forgeURL, webBase: web, unavailable: github.Unavailable, anonymous: tok == ""}, nil
-	case collect.GitLab:
-		tr := transport.New(transport.Options{Token: tok, Header: "PRIVATE-TOKEN", Budget: budget, Concurrency: concurrency})
-		c, err := gitlab.New(gitlab.Options{BaseURL: forgeURL, Token: tok, HTTPClient: tr.Client()})
-		if err != nil {
-			return nil, clienv.Usage("--forge-url: %v", err)
-		}
-		web := "https://gitlab.com"
-		if forgeURL != "" {
-			web = strings.TrimSuffix(strings.TrimSuffix(forgeURL, "/"), "/api/v4")
-		}
-		return &conn{kind: kind, client: c, baseURL: forgeURL, webBase: web, unavailable: gitlabUnavailable, anonymous: tok == ""}, nil
-	}
-	return nil, clienv.Usage("unknown forge %q", kind)
-}
-
-// gitlabUnavailable classifies a GitLab client error.
-func gitlabUnavailable(err error) *snapshot.Unavailable {
-	u := &snapshot.Unavailable{Kind: "error", Reason: err.Error()}
-	var e *gitlab.Error
-	if errors.As(err, &e) {
-		u.Status = e.Status
-		switch e.Status {
-		case 401:
-			u.Kind, u.Reason = "permission", "the token was refused (401): set a valid GITLAB_TOKEN"
-		case 403:
-			u.Kind, u.Permission = "permission", "read_api"
-		case 404:
-			u.Kind = "not-found"
-		}
-	}
-	return u
-}
 
 // forgeTarget says which forge, owner and repository a URL or a
 // "host/owner[/repo]" names. kindFlag is --forge; forgeURL is --forge-url.
@@ -159,7 +83,7 @@ func looksLikeURL(s string) bool {
 // forgeForCheckout decides whether a local scan also consults the forge:
 // only when the origin remote is on a known forge host and a token is in
 // the environment. Otherwise it says why not.
-func forgeForCheckout(env *clienv.Env, snap *snapshot.Snapshot, forgeURL string) (*conn, *scanlib.Forge, string) {
+func forgeForCheckout(env *clienv.Env, snap *snapshot.Snapshot, forgeURL string) (*forgeconn.Conn, *scanlib.Forge, string) {
 	if !snap.Git.Available {
 		return nil, nil, "offline scan: not a git repository, so no forge repository is known"
 	}
@@ -175,7 +99,7 @@ func forgeForCheckout(env *clienv.Env, snap *snapshot.Snapshot, forgeURL string)
 		return nil, nil, "offline scan: the origin remote is not on github.com, gitlab.com or the --forge-url host"
 	}
 	kind := snap.Target.Forge
-	tok, names := token(env, kind)
+	tok, names := forgeconn.Token(env, kind)
 	if tok == "" {
 		return nil, nil, fmt.Sprintf("offline scan: no %s in the environment", names)
 	}
@@ -185,13 +109,13 @@ func forgeForCheckout(env *clienv.Env, snap *snapshot.Snapshot, forgeURL string)
 		return nil, nil, "offline scan: the origin remote names no owner/repository"
 	}
 	base := forgeURL
-	c, err := connect(env, kind, base, 0, 0)
+	c, err := forgeconn.Connect(env, kind, base, 0, 0)
 	if err != nil {
 		return nil, nil, "offline scan: " + err.Error()
 	}
 	owner, name := p[:i], p[i+1:]
 	return c, &scanlib.Forge{
-		Client: c.client, Repo: forge.RepoRef{Owner: owner, Name: name},
-		Org: topGroup(kind, owner), Unavailable: c.unavailable, BaseURL: c.baseURL,
+		Client: c.Client, Repo: forge.RepoRef{Owner: owner, Name: name},
+		Org: topGroup(kind, owner), Unavailable: c.Unavailable, BaseURL: c.BaseURL,
 	}, ""
 }

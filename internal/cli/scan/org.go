@@ -15,6 +15,7 @@ import (
 	"github.com/ssdf-dev/ssdf/collect"
 	"github.com/ssdf-dev/ssdf/forge"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
+	"github.com/ssdf-dev/ssdf/internal/cli/forgeconn"
 	"github.com/ssdf-dev/ssdf/internal/cli/render"
 	"github.com/ssdf-dev/ssdf/policy"
 	"github.com/ssdf-dev/ssdf/report"
@@ -42,7 +43,7 @@ func runOrg(ctx context.Context, env *clienv.Env, o *Options, checks []*check.Ch
 		owner = owner + "/" + name // a GitLab subgroup
 	}
 	// GitHub asks integrators to stay well under 100 concurrent requests.
-	c, err := connect(env, kind, base, o.Budget, min(2*max(o.Concurrency, 1), 64))
+	c, err := forgeconn.Connect(env, kind, base, o.Budget, min(2*max(o.Concurrency, 1), 64))
 	if err != nil {
 		return err
 	}
@@ -56,11 +57,11 @@ func runOrg(ctx context.Context, env *clienv.Env, o *Options, checks []*check.Ch
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--output: %w", err)
 	}
-	orgFacts, err := c.client.Org(ctx, topGroup(kind, owner))
+	orgFacts, err := c.Client.Org(ctx, topGroup(kind, owner))
 	if err != nil {
-		orgFacts = scanlib.UnavailableOrg(topGroup(kind, owner), c.unavailable(err))
+		orgFacts = scanlib.UnavailableOrg(topGroup(kind, owner), c.Unavailable(err))
 	}
-	repos, err := c.client.Repos(ctx, owner)
+	repos, err := c.Client.Repos(ctx, owner)
 	if err != nil {
 		return &clienv.ExitError{Code: clienv.ExitTarget, Err: fmt.Errorf("list the repositories of %s: %v", owner, err)}
 	}
@@ -84,9 +85,9 @@ func runOrg(ctx context.Context, env *clienv.Env, o *Options, checks []*check.Ch
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			f := scanlib.Forge{Client: c.client, Repo: r, Org: topGroup(kind, owner), OrgFacts: orgFacts, Unavailable: c.unavailable, BaseURL: c.baseURL}
+			f := scanlib.Forge{Client: c.Client, Repo: r, Org: topGroup(kind, owner), OrgFacts: orgFacts, Unavailable: c.Unavailable, BaseURL: c.BaseURL}
 			snap, _, err := scanlib.Remote(ctx, f, scanlib.Options{PolicyPath: o.Policy, ForgeURL: base,
-				Limits: collect.Limits{MaxFileSize: o.MaxSize, MaxFiles: o.MaxFiles}}, c.webBase+"/"+r.FullName())
+				Limits: collect.Limits{MaxFileSize: o.MaxSize, MaxFiles: o.MaxFiles}}, c.WebBase+"/"+r.FullName())
 			if err == nil {
 				var pol *policy.Policy
 				if pol, err = scanlib.PolicyOf(snap); err == nil {
@@ -115,7 +116,7 @@ func runOrg(ctx context.Context, env *clienv.Env, o *Options, checks []*check.Ch
 			return err
 		}
 	}
-	summary := orgSummary(kind, c.webBase+"/"+owner, todo, reports, errs, env.Now(), env.Version)
+	summary := orgSummary(kind, c.WebBase+"/"+owner, todo, reports, errs, env.Now(), env.Version)
 	if err := env.WriteOutput(filepath.Join(dir, "organization."+ext), func(w io.Writer) error {
 		return render.Write(w, summary, format, false, env.Checks)
 	}); err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/ssdf-dev/ssdf/forge"
 	cliattest "github.com/ssdf-dev/ssdf/internal/cli/attest"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
+	"github.com/ssdf-dev/ssdf/internal/cli/forgeconn"
 	cliledger "github.com/ssdf-dev/ssdf/internal/cli/ledger"
 	"github.com/ssdf-dev/ssdf/internal/cli/render"
 	"github.com/ssdf-dev/ssdf/policy"
@@ -296,14 +297,14 @@ func remote(ctx context.Context, env *clienv.Env, o *Options) (*snapshot.Snapsho
 	if name == "" {
 		return nil, nil, clienv.Usage("%s names an organization, not a repository: scan it with --org %s", o.Target, o.Target)
 	}
-	c, err := connect(env, kind, base, o.Budget, 0)
+	c, err := forgeconn.Connect(env, kind, base, o.Budget, 0)
 	if err != nil {
 		return nil, nil, err
 	}
 	ref := forge.RepoRef{Owner: owner, Name: name}
-	f := scanlib.Forge{Client: c.client, Repo: ref, Org: topGroup(kind, owner), Unavailable: c.unavailable, BaseURL: c.baseURL}
+	f := scanlib.Forge{Client: c.Client, Repo: ref, Org: topGroup(kind, owner), Unavailable: c.Unavailable, BaseURL: c.BaseURL}
 	snap, _, err := scanlib.Remote(ctx, f, scanlib.Options{PolicyPath: o.Policy, ForgeURL: base,
-		Limits: collect.Limits{MaxFileSize: o.MaxSize, MaxFiles: o.MaxFiles}}, c.webBase+"/"+ref.FullName())
+		Limits: collect.Limits{MaxFileSize: o.MaxSize, MaxFiles: o.MaxFiles}}, c.WebBase+"/"+ref.FullName())
 	if err != nil {
 		return nil, nil, err
 	}
