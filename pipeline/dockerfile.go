@@ -274,7 +274,7 @@ func (d *Dockerfile) lookup(st *Stage) func(string) (DockerArg, bool) {
 // `*.dockerignore` (BuildKit's per-Dockerfile ignore files) nor `*.md`.
 func IsDockerfile(p string) bool {
 	base := strings.ToLower(path.Base(p))
-	if strings.HasSuffix(base, ".dockerignore") || strings.HasSuffix(base, ".md") {
+	if strings.HasSuffix(base, ".dockerignore") || notDockerfileExt[path.Ext(base)] {
 		return false
 	}
 	for _, n := range []string{"dockerfile", "containerfile"} {
@@ -283,6 +283,15 @@ func IsDockerfile(p string) bool {
 		}
 	}
 	return false
+}
+
+// notDockerfileExt are extensions that make `dockerfile.*` a program or a
+// document about Dockerfiles, not a Dockerfile: names match
+// case-insensitively, so `dockerfile.go` would otherwise count.
+var notDockerfileExt = map[string]bool{
+	".md": true, ".go": true, ".py": true, ".js": true, ".ts": true, ".rs": true, ".java": true,
+	".rb": true, ".c": true, ".h": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true,
+	".txt": true, ".rst": true, ".html": true, ".sum": true, ".mod": true, ".lock": true,
 }
 
 // Dockerfile returns the Dockerfile at p, or nil.
