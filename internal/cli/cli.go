@@ -20,6 +20,7 @@ import (
 	"github.com/ssdf-dev/ssdf/internal/cli/checks"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
 	"github.com/ssdf-dev/ssdf/internal/cli/convert"
+	initcmd "github.com/ssdf-dev/ssdf/internal/cli/init"
 	"github.com/ssdf-dev/ssdf/internal/cli/inspect"
 	"github.com/ssdf-dev/ssdf/internal/cli/ledger"
 	"github.com/ssdf-dev/ssdf/internal/cli/scan"
@@ -95,6 +96,7 @@ SSDF task; "pass" is said only on evidence.`,
 		scan.NewCmd(env, nil),
 		checks.NewCmd(env, nil),
 		convert.NewCmd(env, nil),
+		initcmd.NewCmd(env, nil),
 		inspect.NewCmd(env, nil),
 		ledger.NewCmd(env, nil),
 		attest.NewCmd(env, nil),
