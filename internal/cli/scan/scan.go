@@ -25,8 +25,10 @@ import (
 	cliledger "github.com/ssdf-dev/ssdf/internal/cli/ledger"
 	"github.com/ssdf-dev/ssdf/internal/cli/render"
 	"github.com/ssdf-dev/ssdf/policy"
+	"github.com/ssdf-dev/ssdf/report"
 	scanlib "github.com/ssdf-dev/ssdf/scan"
 	"github.com/ssdf-dev/ssdf/snapshot"
+	"github.com/ssdf-dev/ssdf/tracker"
 )
 
 // Options are the parsed flags of `ssdf scan`.
@@ -57,6 +59,9 @@ type Options struct {
 	// CDEventsSink is --cdevents-sink: send the scan as CDEvents to this
 	// CloudEvents HTTP endpoint; a failed delivery is reported, not fatal.
 	CDEventsSink string
+	// OpenIssues is --open-issues: keep one ticket per failing required
+	// check in the policy's tracker, else the repository's forge.
+	OpenIssues bool
 }
 
 // NewCmd returns the command; runF replaces the run function in tests
@@ -108,6 +113,7 @@ Exit codes: 0 no required check failed; 1 a required check failed (or, with
 	f.BoolVar(&o.Attest, "attest", false, "sign the JSON report (needs --output and --key) as an in-toto attestation, written to OUTPUT.intoto.jsonl (DSSE) and OUTPUT.sigstore.json (Sigstore bundle)")
 	f.StringVar(&o.Ledger, "ledger", "", "append the scan (report digest, target, commit, task statuses) to this ledger database")
 	f.StringVar(&o.CDEventsSink, "cdevents-sink", "", "send the scan as CDEvents (test-suite run, one test-case run per task) to this CloudEvents HTTP URL; a delivery failure is reported and does not change the exit code")
+	f.BoolVar(&o.OpenIssues, "open-issues", false, "keep one issue per failing required check in the policy's tracker (else the repository's GitHub or GitLab issues, labelled ssdf): opened, updated, reopened on regression, closed when the check passes; a tracker failure is reported and does not change the exit code")
 	f.StringVar(&o.Key, "key", "", "with --attest: PEM private key (ECDSA P-256, Ed25519, or cosign-encrypted with COSIGN_PASSWORD)")
 	return cmd
 }
@@ -154,6 +160,9 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		if err := cdevents.CheckSink(o.CDEventsSink); err != nil {
 			return clienv.Usage("--cdevents-sink %v", err)
 		}
+	}
+	if o.OpenIssues && (o.Org != "" || o.Raw) {
+		return clienv.Usage("--open-issues cannot be used with --org or --raw")
 	}
 	if o.Ledger != "" && (o.Org != "" || o.Raw) {
 		return clienv.Usage("--ledger cannot be used with --org or --raw")
@@ -217,6 +226,9 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		if err := cdevents.Emit(ctx, o.CDEventsSink, rep, nil); err != nil {
 			fmt.Fprintf(env.Err, "ssdf: --cdevents-sink: %v (the scan goes on)\n", err)
 		}
+	}
+	if o.OpenIssues {
+		openIssues(ctx, env, o, pol, rep)
 	}
 	if signer != nil {
 		if err := attestReport(ctx, env, o, signer); err != nil {
@@ -332,4 +344,36 @@ func attestReport(ctx context.Context, env *clienv.Env, o *Options, signer *atte
 	}
 	// The same envelope as a Sigstore bundle v0.3, for sigstore tooling.
 	return cliattest.WriteBundle(env, o.Output+".sigstore.json", signer, line)
+}
+
+// openIssues syncs the tickets of the failing required checks (package
+// tracker) and prints a one-line summary on stderr. Nothing it meets
+// changes the scan's result: errors are printed, never returned. Tokens
+// come from the environment (GITHUB_TOKEN/GH_TOKEN, GITLAB_TOKEN,
+// SSDF_TRACKER_*) and never appear in what is printed.
+func openIssues(ctx context.Context, env *clienv.Env, o *Options, pol *policy.Policy, rep *report.Report) {
+	var tr tracker.Tracker
+	var err error
+	if pol != nil && pol.Tracker != nil {
+		tr, err = tracker.FromPolicy(pol.Tracker.Kind, pol.Tracker.URL, pol.Tracker.Project, env.Getenv)
+	} else if rep.Target.URL == "" {
+		err = errors.New("the policy names no tracker and the repository's forge is unknown (no origin remote); set `tracker:` in the policy")
+	} else {
+		kind, base, owner, name, ferr := forgeTarget(rep.Target.URL, rep.Target.Forge, o.ForgeURL)
+		if ferr != nil || name == "" {
+			err = fmt.Errorf("the policy names no tracker and %s is not a GitHub or GitLab repository; set `tracker:` in the policy", rep.Target.URL)
+		} else {
+			tr, err = tracker.FromPolicy(kind, base, owner+"/"+name, env.Getenv)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(env.Err, "ssdf: --open-issues: %v (the scan goes on)\n", err)
+		return
+	}
+	s, err := tracker.Sync(ctx, tr, rep.Target.Name(), rep)
+	if err != nil {
+		fmt.Fprintf(env.Err, "ssdf: --open-issues: %v (the scan goes on)\n", err)
+		return
+	}
+	fmt.Fprintf(env.Err, "ssdf: --open-issues (%s): %s\n", tr.Kind(), s)
 }

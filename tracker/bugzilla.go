@@ -1,0 +1,428 @@
+// Bugzilla adapter (REST API, Bugzilla 5.0+: /rest/bug, /rest/bug/{id},
+// /rest/bug/{id}/comment). Credentials: an API key, read by the caller from
+// SSDF_TRACKER_TOKEN and sent only in the X-BUGZILLA-API-KEY header, never
+// in a URL, never in an error.
+//
+// Layout of an ssdf bug: the fingerprint marker (FingerprintMarker) is in
+// the description (comment 0) and the status whiteboard carries
+// "[ssdf:FP]" so that Find is one search (/rest/bug?whiteboard=…, a
+// substring match) instead of a scan of every comment. Bugzilla cannot edit
+// a description over REST, so Update sets the summary and adds the new body
+// as a comment; Body is the newest comment that carries the marker (the
+// description when there is none). Close sets RESOLVED/FIXED, Reopen
+// REOPENED (the default workflow's names). Approved: the bug has the
+// keyword "approved".
+
+package tracker
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// legacyPageSize is how many records the bugzilla/redmine/mantis/trac
+// adapters ask for per page.
+var legacyPageSize = 100
+
+// legacyHTTP is the JSON-over-HTTP plumbing the four adapters share.
+type legacyHTTP struct {
+	kind    string
+	hc      *http.Client
+	auth    func(*http.Request)
+	secrets []string
+}
+
+// do sends in (JSON, when non-nil) and decodes the reply into out (when
+// non-nil). 404 becomes ErrNotFound; other non-2xx statuses an error with
+// the status and a short, secret-free excerpt of the reply.
+func (c *legacyHTTP) do(ctx context.Context, method, u string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return fmt.Errorf("%s: %s", c.kind, c.scrub(err.Error()))
+	}
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.auth != nil {
+		c.auth(req)
+	}
+	hc := c.hc
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %s %s: %s", c.kind, method, legacyPath(u), c.scrub(err.Error()))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return fmt.Errorf("%s: %s %s: reading reply: %s", c.kind, method, legacyPath(u), c.scrub(err.Error()))
+	}
+	if resp.StatusCode == http.StatusNotFound {
+		return fmt.Errorf("%s: %s %s: %w", c.kind, method, legacyPath(u), ErrNotFound)
+	}
+	if resp.StatusCode/100 != 2 {
+		msg := strings.Join(strings.Fields(string(data)), " ")
+		if len(msg) > 200 {
+			msg = msg[:200] + "…"
+		}
+		return fmt.Errorf("%s: %s %s: HTTP %d: %s", c.kind, method, legacyPath(u), resp.StatusCode, c.scrub(msg))
+	}
+	if out != nil && len(bytes.TrimSpace(data)) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s: %s %s: decoding reply: %s", c.kind, method, legacyPath(u), c.scrub(err.Error()))
+		}
+	}
+	return nil
+}
+
+func (c *legacyHTTP) scrub(s string) string {
+	for _, sec := range c.secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	return s
+}
+
+// legacyPath is u without its query (which never holds credentials, but
+// keeps errors short).
+func legacyPath(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+var legacyNumRe = regexp.MustCompile(`^#?([0-9]+)$`)
+
+// legacyRef turns a policy's reference — "42", "#42" or a URL — into a
+// numeric ID. In a URL the ID is the query parameter param (when non-empty
+// and present) or the last path segment (".json" stripped).
+func legacyRef(ref, param string) (string, bool) {
+	ref = strings.TrimSpace(ref)
+	if m := legacyNumRe.FindStringSubmatch(ref); m != nil {
+		return m[1], true
+	}
+	u, err := url.Parse(ref)
+	if err != nil || u.Scheme == "" {
+		return "", false
+	}
+	if param != "" {
+		if v := u.Query().Get(param); v != "" {
+			if m := legacyNumRe.FindStringSubmatch(v); m != nil {
+				return m[1], true
+			}
+		}
+	}
+	p := strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), ".json")
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[i+1:]
+	}
+	if m := legacyNumRe.FindStringSubmatch(p); m != nil {
+		return m[1], true
+	}
+	return "", false
+}
+
+// legacyPick chooses among tickets carrying one fingerprint: an open one
+// if any, else the one with the highest numeric ID.
+func legacyPick(ts []*Ticket) *Ticket {
+	if len(ts) == 0 {
+		return nil
+	}
+	sort.SliceStable(ts, func(i, j int) bool {
+		if ts[i].Open != ts[j].Open {
+			return ts[i].Open
+		}
+		a, _ := strconv.Atoi(ts[i].ID)
+		b, _ := strconv.Atoi(ts[j].ID)
+		return a > b
+	})
+	return ts[0]
+}
+
+var legacyMarkerRe = regexp.MustCompile(`<!-- ssdf:fingerprint=(\S+) -->`)
+
+// legacyFingerprint is the fingerprint inside a body, or "".
+func legacyFingerprint(body string) string {
+	if m := legacyMarkerRe.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// legacyWithMarker returns body ending in the marker for fp (added if
+// missing).
+func legacyWithMarker(body, fp string) string {
+	if fp == "" || strings.Contains(body, FingerprintMarker(fp)) {
+		return body
+	}
+	if body != "" && !strings.HasSuffix(body, "\n") {
+		body += "\n"
+	}
+	return body + "\n" + FingerprintMarker(fp) + "\n"
+}
+
+// Bugzilla is one Bugzilla product/component.
+type Bugzilla struct {
+	base      string
+	product   string
+	component string
+	// Version is sent on Create (Bugzilla requires one); "unspecified"
+	// by default.
+	Version string
+	c       legacyHTTP
+}
+
+// NewBugzilla returns the adapter for product/component ("Product/Component")
+// at baseURL (the Bugzilla root, e.g. https://bugzilla.example.org).
+func NewBugzilla(baseURL, productComponent, apiKey string, hc *http.Client) *Bugzilla {
+	product, component, _ := strings.Cut(productComponent, "/")
+	return &Bugzilla{
+		base: strings.TrimSuffix(baseURL, "/"), product: product, component: component,
+		Version: "unspecified",
+		c: legacyHTTP{kind: "bugzilla", hc: hc, secrets: []string{apiKey}, auth: func(r *http.Request) {
+			if apiKey != "" {
+				r.Header.Set("X-BUGZILLA-API-KEY", apiKey)
+			}
+		}},
+	}
+}
+
+// Kind implements Tracker.
+func (b *Bugzilla) Kind() string { return "bugzilla" }
+
+type bzBug struct {
+	ID         int      `json:"id"`
+	Summary    string   `json:"summary"`
+	Status     string   `json:"status"`
+	Resolution string   `json:"resolution"`
+	IsOpen     *bool    `json:"is_open"`
+	Whiteboard string   `json:"whiteboard"`
+	Keywords   []string `json:"keywords"`
+}
+
+func bzTag(fp string) string { return "[ssdf:" + fp + "]" }
+
+var bzTagRe = regexp.MustCompile(`\[ssdf:([^\]\s]+)\]`)
+
+func (b *Bugzilla) ticket(bug bzBug) *Ticket {
+	t := &Ticket{ID: strconv.Itoa(bug.ID), URL: b.base + "/show_bug.cgi?id=" + strconv.Itoa(bug.ID), Title: bug.Summary}
+	if bug.IsOpen != nil {
+		t.Open = *bug.IsOpen
+	} else {
+		t.Open = bug.Resolution == "" && bug.Status != "RESOLVED" && bug.Status != "VERIFIED" && bug.Status != "CLOSED"
+	}
+	t.Status = bug.Status
+	if bug.Resolution != "" {
+		t.Status += " " + bug.Resolution
+	}
+	for _, k := range bug.Keywords {
+		if strings.EqualFold(k, "approved") {
+			t.Approved = true
+		}
+	}
+	if m := bzTagRe.FindStringSubmatch(bug.Whiteboard); m != nil {
+		t.Fingerprint = m[1]
+	}
+	return t
+}
+
+const bzFields = "id,summary,status,resolution,is_open,whiteboard,keywords"
+
+// Find implements Tracker: a whiteboard search, paged with limit/offset
+// (servers cap a page at max_search_results whatever limit says).
+func (b *Bugzilla) Find(ctx context.Context, fp string) (*Ticket, error) {
+	var found []*Ticket
+	for offset := 0; ; {
+		q := url.Values{"product": {b.product}, "whiteboard": {bzTag(fp)}, "include_fields": {bzFields},
+			"limit": {strconv.Itoa(legacyPageSize)}, "offset": {strconv.Itoa(offset)}}
+		if b.component != "" {
+			q.Set("component", b.component)
+		}
+		var r struct {
+			Bugs []bzBug `json:"bugs"`
+		}
+		if err := b.c.do(ctx, "GET", b.base+"/rest/bug?"+q.Encode(), nil, &r); err != nil {
+			return nil, err
+		}
+		for _, bug := range r.Bugs {
+			if strings.Contains(bug.Whiteboard, bzTag(fp)) {
+				found = append(found, b.ticket(bug))
+			}
+		}
+		if len(r.Bugs) == 0 {
+			break
+		}
+		offset += len(r.Bugs)
+	}
+	t := legacyPick(found)
+	if t != nil {
+		if err := b.fillBody(ctx, t); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+func (b *Bugzilla) fillBody(ctx context.Context, t *Ticket) error {
+	var r struct {
+		Bugs map[string]struct {
+			Comments []struct {
+				Text string `json:"text"`
+			} `json:"comments"`
+		} `json:"bugs"`
+	}
+	if err := b.c.do(ctx, "GET", b.base+"/rest/bug/"+t.ID+"/comment", nil, &r); err != nil {
+		return err
+	}
+	cs := r.Bugs[t.ID].Comments
+	if len(cs) > 0 {
+		t.Body = cs[0].Text
+	}
+	for i := len(cs) - 1; i > 0; i-- {
+		if legacyFingerprint(cs[i].Text) != "" {
+			t.Body = cs[i].Text
+			break
+		}
+	}
+	if fp := legacyFingerprint(t.Body); fp != "" && t.Fingerprint == "" {
+		t.Fingerprint = fp
+	}
+	return nil
+}
+
+// Create implements Tracker.
+func (b *Bugzilla) Create(ctx context.Context, t Ticket) (*Ticket, error) {
+	in := map[string]any{"product": b.product, "component": b.component, "summary": t.Title,
+		"version": b.Version, "description": legacyWithMarker(t.Body, t.Fingerprint)}
+	if t.Fingerprint != "" {
+		in["whiteboard"] = bzTag(t.Fingerprint)
+	}
+	var r struct {
+		ID int `json:"id"`
+	}
+	if err := b.c.do(ctx, "POST", b.base+"/rest/bug", in, &r); err != nil {
+		return nil, err
+	}
+	if r.ID == 0 {
+		return nil, errors.New("bugzilla: create: reply has no bug id")
+	}
+	return b.Get(ctx, strconv.Itoa(r.ID))
+}
+
+func (b *Bugzilla) put(ctx context.Context, id string, in map[string]any) error {
+	n, ok := legacyRef(id, "id")
+	if !ok {
+		return fmt.Errorf("bugzilla: %q is not a bug ID: %w", id, ErrNotFound)
+	}
+	return b.c.do(ctx, "PUT", b.base+"/rest/bug/"+n, in, nil)
+}
+
+// Update implements Tracker.
+func (b *Bugzilla) Update(ctx context.Context, id string, t Ticket) error {
+	fp := t.Fingerprint
+	if fp == "" {
+		cur, err := b.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		fp = cur.Fingerprint
+	}
+	return b.put(ctx, id, map[string]any{"summary": t.Title, "comment": map[string]any{"body": legacyWithMarker(t.Body, fp)}})
+}
+
+// Close implements Tracker.
+func (b *Bugzilla) Close(ctx context.Context, id, comment string) error {
+	return b.put(ctx, id, map[string]any{"status": "RESOLVED", "resolution": "FIXED", "comment": map[string]any{"body": comment}})
+}
+
+// Reopen implements Tracker.
+func (b *Bugzilla) Reopen(ctx context.Context, id, comment string) error {
+	return b.put(ctx, id, map[string]any{"status": "REOPENED", "resolution": "", "comment": map[string]any{"body": comment}})
+}
+
+// Get implements Tracker: ref is "42" or a show_bug.cgi?id=42 or
+// /rest/bug/42 URL.
+func (b *Bugzilla) Get(ctx context.Context, ref string) (*Ticket, error) {
+	n, ok := legacyRef(ref, "id")
+	if !ok {
+		return nil, fmt.Errorf("bugzilla: %q is not a bug reference: %w", ref, ErrNotFound)
+	}
+	var r struct {
+		Bugs []bzBug `json:"bugs"`
+	}
+	if err := b.c.do(ctx, "GET", b.base+"/rest/bug/"+n+"?include_fields="+bzFields, nil, &r); err != nil {
+		return nil, err
+	}
+	if len(r.Bugs) == 0 {
+		return nil, fmt.Errorf("bugzilla: bug %s: %w", n, ErrNotFound)
+	}
+	t := b.ticket(r.Bugs[0])
+	if err := b.fillBody(ctx, t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// openLegacy is FromPolicy for bugzilla, redmine, mantis and trac: url is
+// the tracker's root (required, http or https, no credentials in it);
+// project is "Product/Component" (bugzilla), the project identifier
+// (redmine), the numeric project ID (mantis) or ignored (trac: one
+// environment is one project). Credentials: SSDF_TRACKER_TOKEN, or for
+// trac SSDF_TRACKER_USER and SSDF_TRACKER_PASSWORD.
+func openLegacy(kind, rawURL, project string, getenv func(string) string) (Tracker, error) {
+	u, err := url.Parse(rawURL)
+	if err == nil && u.User != nil {
+		return nil, fmt.Errorf("%s tracker: the url must not carry credentials: set SSDF_TRACKER_TOKEN (or SSDF_TRACKER_USER/SSDF_TRACKER_PASSWORD)", kind)
+	}
+	if rawURL == "" || err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		shown := rawURL
+		if err != nil {
+			shown = "(unparsable)"
+		}
+		return nil, fmt.Errorf("%s tracker: url %q: want https://HOST/PATH of the tracker", kind, shown)
+	}
+	base := strings.TrimSuffix(u.String(), "/")
+	if kind != "trac" && project == "" {
+		return nil, fmt.Errorf("%s tracker: project is required", kind)
+	}
+	switch kind {
+	case "bugzilla":
+		if !strings.Contains(project, "/") {
+			return nil, fmt.Errorf("bugzilla tracker: project %q: want Product/Component", project)
+		}
+		return NewBugzilla(base, project, getenv("SSDF_TRACKER_TOKEN"), defaultClient()), nil
+	case "redmine":
+		return NewRedmine(base, project, getenv("SSDF_TRACKER_TOKEN"), defaultClient()), nil
+	case "mantis":
+		if _, err := strconv.Atoi(project); err != nil {
+			return nil, fmt.Errorf("mantis tracker: project %q: want the numeric project ID", project)
+		}
+		return NewMantis(base, project, getenv("SSDF_TRACKER_TOKEN"), defaultClient()), nil
+	case "trac":
+		return NewTrac(base, getenv("SSDF_TRACKER_USER"), getenv("SSDF_TRACKER_PASSWORD"), defaultClient()), nil
+	}
+	return nil, fmt.Errorf("tracker kind %q: unknown", kind)
+}

@@ -1,0 +1,384 @@
+package tracker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// lgIssue is one issue held by a bugzilla/redmine/mantis/trac fake; each
+// fake maps it to and from its tracker's wire format.
+type lgIssue struct {
+	ID         int
+	Project    string
+	Title      string
+	Desc       string
+	Whiteboard string
+	Status     string
+	Resolution string
+	Keywords   []string
+	Comments   []string
+	TS         int
+}
+
+// lgStore is the state the four fakes share in shape.
+type lgStore struct {
+	mu     sync.Mutex
+	issues []*lgIssue
+	// fail answers every request with HTTP 500 echoing the credential
+	// the client sent (a hostile server); lists counts list requests.
+	fail  bool
+	lists int
+}
+
+func (s *lgStore) get(id int) *lgIssue {
+	for _, is := range s.issues {
+		if is.ID == id {
+			return is
+		}
+	}
+	return nil
+}
+
+func (s *lgStore) add(is *lgIssue) *lgIssue {
+	is.ID = len(s.issues) + 1
+	is.TS = 1
+	s.issues = append(s.issues, is)
+	return is
+}
+
+func lgJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func lgPathID(p, prefix, suffix string) (int, bool) {
+	if !strings.HasPrefix(p, prefix) || !strings.HasSuffix(p, suffix) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(p, prefix), suffix))
+	return n, err == nil
+}
+
+// lgFake is what the shared tests need from each fake.
+type lgFake struct {
+	tr      Tracker
+	store   *lgStore
+	secret  string
+	approve func(is *lgIssue)
+	// seed adds an issue as the adapter would have created it.
+	seed func(title, body, fp string, open bool)
+}
+
+// testLegacyLifecycle: Create → Find → Update → Close → Reopen → Get by
+// ID and URL, approval, ErrNotFound.
+func testLegacyLifecycle(t *testing.T, f lgFake) {
+	ctx := context.Background()
+	tr := f.tr
+	c, err := tr.Create(ctx, Ticket{Title: "ssdf: branch-protection fails", Body: "Details.", Fingerprint: "abc123"})
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	if c.ID == "" || !c.Open || c.Fingerprint != "abc123" || c.Title != "ssdf: branch-protection fails" || c.URL == "" {
+		t.Fatalf("Create = %+v", c)
+	}
+	if _, err := tr.Create(ctx, Ticket{Title: "other", Body: "x", Fingerprint: "zzz"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := tr.Find(ctx, "abc123")
+	if err != nil || got == nil || got.ID != c.ID {
+		t.Fatalf("Find = %+v, %v; want ID %s", got, err, c.ID)
+	}
+	if got, err := tr.Find(ctx, "nope"); err != nil || got != nil {
+		t.Fatalf("Find(nope) = %+v, %v", got, err)
+	}
+	if err := tr.Update(ctx, c.ID, Ticket{Title: "ssdf: branch-protection still fails", Body: "New details."}); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	g, err := tr.Get(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Title != "ssdf: branch-protection still fails" || !strings.Contains(g.Body, "New details.") || g.Fingerprint != "abc123" {
+		t.Fatalf("after Update: %+v", g)
+	}
+	if err := tr.Close(ctx, c.ID, "fixed by scan"); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if g, err := tr.Get(ctx, c.ID); err != nil || g.Open {
+		t.Fatalf("after Close: %+v, %v", g, err)
+	}
+	if got, err := tr.Find(ctx, "abc123"); err != nil || got == nil || got.ID != c.ID || got.Open {
+		t.Fatalf("Find closed = %+v, %v", got, err)
+	}
+	if err := tr.Reopen(ctx, c.ID, "failing again"); err != nil {
+		t.Fatalf("Reopen: %v", err)
+	}
+	if g, err := tr.Get(ctx, c.ID); err != nil || !g.Open || g.Approved {
+		t.Fatalf("after Reopen: %+v, %v", g, err)
+	}
+	f.store.mu.Lock()
+	n, _ := strconv.Atoi(c.ID)
+	f.approve(f.store.get(n))
+	f.store.mu.Unlock()
+	byURL, err := tr.Get(ctx, c.URL)
+	if err != nil || byURL.ID != c.ID || !byURL.Approved {
+		t.Fatalf("Get(%s) = %+v, %v", c.URL, byURL, err)
+	}
+	if _, err := tr.Get(ctx, "999"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get(999) error = %v, want ErrNotFound", err)
+	}
+	if err := tr.Close(ctx, "999", "x"); err == nil {
+		t.Fatal("Close(999) succeeded")
+	}
+	f.store.mu.Lock()
+	cs := f.store.get(n).Comments
+	f.store.mu.Unlock()
+	if !strings.Contains(strings.Join(cs, "\n"), "failing again") {
+		t.Errorf("comments = %q, want the reopen comment", cs)
+	}
+}
+
+// testLegacy5xx: a server error is an error, without the credential even
+// when the server echoes it.
+func testLegacy5xx(t *testing.T, f lgFake) {
+	ctx := context.Background()
+	f.store.mu.Lock()
+	f.store.fail = true
+	f.store.mu.Unlock()
+	calls := []func() error{
+		func() error { _, err := f.tr.Find(ctx, "abc"); return err },
+		func() error { _, err := f.tr.Create(ctx, Ticket{Title: "t", Fingerprint: "abc"}); return err },
+		func() error { return f.tr.Update(ctx, "1", Ticket{Title: "t", Fingerprint: "abc"}) },
+		func() error { return f.tr.Close(ctx, "1", "c") },
+		func() error { return f.tr.Reopen(ctx, "1", "c") },
+		func() error { _, err := f.tr.Get(ctx, "1"); return err },
+	}
+	for i, call := range calls {
+		err := call()
+		if err == nil {
+			t.Fatalf("call %d: no error from a 500", i)
+		}
+		if errors.Is(err, ErrNotFound) {
+			t.Errorf("call %d: 500 reported as not found: %v", i, err)
+		}
+		if strings.Contains(err.Error(), f.secret) {
+			t.Errorf("call %d: error shows the credential: %v", i, err)
+		}
+	}
+}
+
+// testLegacyPages: Find reads every page, and among several tickets with
+// one fingerprint (three closed, one open, on the last page) prefers the
+// open one.
+func testLegacyPages(t *testing.T, f lgFake) {
+	old := legacyPageSize
+	legacyPageSize = 2
+	t.Cleanup(func() { legacyPageSize = old })
+	for i := range 3 {
+		f.seed("dup old", "old", "dup", false)
+		f.seed(fmt.Sprintf("decoy %d", i), "decoy", fmt.Sprintf("fp%d", i), true)
+	}
+	f.seed("dup new", "new", "dup", true)
+	f.store.mu.Lock()
+	before := f.store.lists
+	f.store.mu.Unlock()
+	got, err := f.tr.Find(context.Background(), "dup")
+	if err != nil || got == nil || got.ID != "7" || !got.Open {
+		t.Fatalf("Find(dup) = %+v, %v; want the open #7", got, err)
+	}
+	f.store.mu.Lock()
+	pages := f.store.lists - before
+	f.store.mu.Unlock()
+	if pages < 3 {
+		t.Errorf("Find read %d pages, want at least 3", pages)
+	}
+}
+
+func runLegacySuite(t *testing.T, mk func(t *testing.T) lgFake) {
+	t.Run("lifecycle", func(t *testing.T) { testLegacyLifecycle(t, mk(t)) })
+	t.Run("5xx", func(t *testing.T) { testLegacy5xx(t, mk(t)) })
+	t.Run("pages", func(t *testing.T) { testLegacyPages(t, mk(t)) })
+}
+
+func TestLegacyRef(t *testing.T) {
+	for _, c := range []struct{ ref, param, want string }{
+		{"42", "id", "42"}, {"#7", "", "7"},
+		{"https://bz.example.org/show_bug.cgi?id=12", "id", "12"},
+		{"https://rm.example.org/issues/5", "", "5"},
+		{"https://rm.example.org/issues/5.json", "", "5"},
+		{"https://trac.example.org/p/ticket/9", "", "9"},
+		{"https://mt.example.org/view.php?id=3", "id", "3"},
+		{"not a ref", "", ""}, {"https://x.example.org/issues/", "", ""},
+	} {
+		got, ok := legacyRef(c.ref, c.param)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("legacyRef(%q) = %q, %v; want %q", c.ref, got, ok, c.want)
+		}
+	}
+}
+
+// bugzillaFake follows Bugzilla's REST API (bugzilla.readthedocs.io,
+// api/core/v1): X-BUGZILLA-API-KEY, GET /rest/bug search with
+// limit/offset, GET /rest/bug/{id}, GET /rest/bug/{id}/comment, POST
+// /rest/bug, PUT /rest/bug/{id}; errors {"error":true,"code","message"}.
+func newBugzillaFake(t *testing.T) lgFake {
+	const key = "bz-secret-key-123"
+	s := &lgStore{}
+	bug := func(is *lgIssue) map[string]any {
+		open := is.Status != "RESOLVED" && is.Status != "VERIFIED" && is.Status != "CLOSED"
+		kw := is.Keywords
+		if kw == nil {
+			kw = []string{}
+		}
+		return map[string]any{"id": is.ID, "summary": is.Title, "status": is.Status, "resolution": is.Resolution,
+			"is_open": open, "whiteboard": is.Whiteboard, "keywords": kw, "product": "Prod", "component": "Comp"}
+	}
+	bzErr := func(w http.ResponseWriter, status, code int, msg string) {
+		lgJSON(w, status, map[string]any{"error": true, "code": code, "message": msg, "documentation": "https://bugzilla.readthedocs.org/en/latest/api/"})
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.fail {
+			bzErr(w, 500, 32000, "internal error for key "+r.Header.Get("X-BUGZILLA-API-KEY"))
+			return
+		}
+		if r.Header.Get("X-BUGZILLA-API-KEY") != key {
+			bzErr(w, 401, 306, "The API key you specified is invalid.")
+			return
+		}
+		p := r.URL.Path
+		var in map[string]any
+		if r.Body != nil {
+			json.NewDecoder(r.Body).Decode(&in)
+		}
+		switch {
+		case r.Method == "GET" && p == "/rest/bug":
+			s.lists++
+			q := r.URL.Query()
+			if q.Get("product") != "Prod" || q.Get("component") != "Comp" {
+				t.Errorf("search without product/component: %s", r.URL.RawQuery)
+			}
+			var hits []any
+			for _, is := range s.issues {
+				if wb := q.Get("whiteboard"); wb != "" && !strings.Contains(strings.ToLower(is.Whiteboard), strings.ToLower(wb)) {
+					continue
+				}
+				hits = append(hits, bug(is))
+			}
+			off, _ := strconv.Atoi(q.Get("offset"))
+			lim, _ := strconv.Atoi(q.Get("limit"))
+			if off > len(hits) {
+				off = len(hits)
+			}
+			hits = hits[off:]
+			if lim > 0 && lim < len(hits) {
+				hits = hits[:lim]
+			}
+			if hits == nil {
+				hits = []any{}
+			}
+			lgJSON(w, 200, map[string]any{"bugs": hits})
+		case r.Method == "POST" && p == "/rest/bug":
+			for _, k := range []string{"product", "component", "summary", "version"} {
+				if in[k] == nil || in[k] == "" {
+					bzErr(w, 400, 50, "You must select/enter a "+k+".")
+					return
+				}
+			}
+			d, _ := in["description"].(string)
+			wb, _ := in["whiteboard"].(string)
+			is := s.add(&lgIssue{Title: in["summary"].(string), Whiteboard: wb, Status: "NEW", Comments: []string{d}})
+			lgJSON(w, 200, map[string]any{"id": is.ID})
+		default:
+			id, ok := lgPathID(p, "/rest/bug/", "/comment")
+			if ok && r.Method == "GET" {
+				is := s.get(id)
+				if is == nil {
+					bzErr(w, 404, 101, fmt.Sprintf("Bug #%d does not exist.", id))
+					return
+				}
+				var cs []any
+				for i, c := range is.Comments {
+					cs = append(cs, map[string]any{"id": 100*id + i, "count": i, "text": c})
+				}
+				lgJSON(w, 200, map[string]any{"bugs": map[string]any{strconv.Itoa(id): map[string]any{"comments": cs}}, "comments": map[string]any{}})
+				return
+			}
+			id, ok = lgPathID(p, "/rest/bug/", "")
+			if !ok {
+				bzErr(w, 404, 32614, "A REST API resource was not found for '"+r.Method+" "+p+"'.")
+				return
+			}
+			is := s.get(id)
+			if is == nil {
+				bzErr(w, 404, 101, fmt.Sprintf("Bug #%d does not exist.", id))
+				return
+			}
+			switch r.Method {
+			case "GET":
+				lgJSON(w, 200, map[string]any{"bugs": []any{bug(is)}, "faults": []any{}})
+			case "PUT":
+				if v, ok := in["summary"].(string); ok {
+					is.Title = v
+				}
+				if v, ok := in["status"].(string); ok {
+					is.Status = v
+				}
+				if v, ok := in["resolution"].(string); ok {
+					is.Resolution = v
+				}
+				if is.Status == "RESOLVED" && is.Resolution == "" {
+					bzErr(w, 400, 31, "A valid resolution is required.")
+					return
+				}
+				if c, ok := in["comment"].(map[string]any); ok {
+					is.Comments = append(is.Comments, c["body"].(string))
+				}
+				lgJSON(w, 200, map[string]any{"bugs": []any{map[string]any{"id": id, "changes": map[string]any{}}}})
+			default:
+				bzErr(w, 405, 32614, "method not allowed")
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	tr := NewBugzilla(srv.URL+"/", "Prod/Comp", key, srv.Client())
+	return lgFake{tr: tr, store: s, secret: key,
+		approve: func(is *lgIssue) { is.Keywords = append(is.Keywords, "approved") },
+		seed: func(title, body, fp string, open bool) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			is := &lgIssue{Title: title, Whiteboard: "[ssdf:" + fp + "]", Status: "NEW", Comments: []string{legacyWithMarker(body, fp)}}
+			if !open {
+				is.Status, is.Resolution = "RESOLVED", "FIXED"
+			}
+			s.add(is)
+		}}
+}
+
+func TestBugzilla(t *testing.T) {
+	runLegacySuite(t, newBugzillaFake)
+	t.Run("shape", func(t *testing.T) {
+		f := newBugzillaFake(t)
+		c, err := f.tr.Create(context.Background(), Ticket{Title: "x", Body: "b", Fingerprint: "fp9"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		is := f.store.get(1)
+		if is.Whiteboard != "[ssdf:fp9]" || !strings.Contains(is.Comments[0], FingerprintMarker("fp9")) {
+			t.Errorf("bug = %+v", is)
+		}
+		if !strings.HasSuffix(c.URL, "/show_bug.cgi?id=1") || strings.Contains(c.URL, "//show") {
+			t.Errorf("URL = %s", c.URL)
+		}
+	})
+}

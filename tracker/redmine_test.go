@@ -1,0 +1,189 @@
+package tracker
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// redmineFake follows Redmine's REST API (redmine.org/projects/redmine/
+// wiki/Rest_api, Rest_Issues, Rest_IssueStatuses): X-Redmine-API-Key;
+// GET /issues.json with project_id, status_id (open only unless "*"),
+// subject=~ filter, offset/limit and total_count; GET/PUT
+// /issues/{id}.json (PUT answers 204); POST /issues.json (201, 422
+// {"errors":[…]}); GET /issue_statuses.json. Issue statuses are sent
+// without is_closed, as before Redmine 5.1, so the adapter must read
+// /issue_statuses.json.
+func newRedmineFake(t *testing.T) lgFake {
+	const key = "rm-secret-key-456"
+	s := &lgStore{}
+	statuses := []map[string]any{
+		{"id": 1, "name": "New", "is_closed": false}, {"id": 2, "name": "In Progress", "is_closed": false},
+		{"id": 3, "name": "Approved", "is_closed": false}, {"id": 5, "name": "Closed", "is_closed": true},
+		{"id": 6, "name": "Rejected", "is_closed": true},
+	}
+	stName := func(id string) (string, bool) {
+		for _, st := range statuses {
+			if strconv.Itoa(st["id"].(int)) == id {
+				return st["name"].(string), st["is_closed"].(bool)
+			}
+		}
+		return "", false
+	}
+	stID := func(name string) int {
+		for _, st := range statuses {
+			if st["name"] == name {
+				return st["id"].(int)
+			}
+		}
+		return 0
+	}
+	issue := func(is *lgIssue) map[string]any {
+		return map[string]any{"id": is.ID, "project": map[string]any{"id": 1, "name": "Proj"}, "subject": is.Title,
+			"description": is.Desc, "status": map[string]any{"id": stID(is.Status), "name": is.Status}}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.fail {
+			http.Error(w, "Internal error; key="+r.Header.Get("X-Redmine-API-Key"), 500)
+			return
+		}
+		if r.Header.Get("X-Redmine-API-Key") != key {
+			w.WriteHeader(401)
+			return
+		}
+		var in struct {
+			Issue map[string]any `json:"issue"`
+		}
+		if r.Body != nil {
+			json.NewDecoder(r.Body).Decode(&in)
+		}
+		p := r.URL.Path
+		switch {
+		case r.Method == "GET" && p == "/issue_statuses.json":
+			lgJSON(w, 200, map[string]any{"issue_statuses": statuses})
+		case r.Method == "GET" && p == "/issues.json":
+			s.lists++
+			q := r.URL.Query()
+			if q.Get("project_id") != "proj" {
+				t.Errorf("list without project_id: %s", r.URL.RawQuery)
+			}
+			var hits []any
+			for _, is := range s.issues {
+				_, closed := stName(strconv.Itoa(stID(is.Status)))
+				if q.Get("status_id") != "*" && closed {
+					continue
+				}
+				if sub := q.Get("subject"); strings.HasPrefix(sub, "~") && !strings.Contains(strings.ToLower(is.Title), strings.ToLower(sub[1:])) {
+					continue
+				}
+				hits = append(hits, issue(is))
+			}
+			total := len(hits)
+			off, _ := strconv.Atoi(q.Get("offset"))
+			lim, _ := strconv.Atoi(q.Get("limit"))
+			if lim <= 0 {
+				lim = 25
+			}
+			if off > len(hits) {
+				off = len(hits)
+			}
+			hits = hits[off:]
+			if lim < len(hits) {
+				hits = hits[:lim]
+			}
+			if hits == nil {
+				hits = []any{}
+			}
+			lgJSON(w, 200, map[string]any{"issues": hits, "total_count": total, "offset": off, "limit": lim})
+		case r.Method == "POST" && p == "/issues.json":
+			sub, _ := in.Issue["subject"].(string)
+			if sub == "" {
+				lgJSON(w, 422, map[string]any{"errors": []string{"Subject cannot be blank"}})
+				return
+			}
+			if in.Issue["project_id"] != "proj" {
+				lgJSON(w, 422, map[string]any{"errors": []string{"Project cannot be blank"}})
+				return
+			}
+			d, _ := in.Issue["description"].(string)
+			is := s.add(&lgIssue{Title: sub, Desc: d, Status: "New"})
+			lgJSON(w, 201, map[string]any{"issue": issue(is)})
+		default:
+			id, ok := lgPathID(p, "/issues/", ".json")
+			var is *lgIssue
+			if ok {
+				is = s.get(id)
+			}
+			if is == nil {
+				w.WriteHeader(404)
+				return
+			}
+			switch r.Method {
+			case "GET":
+				lgJSON(w, 200, map[string]any{"issue": issue(is)})
+			case "PUT":
+				if v, ok := in.Issue["subject"].(string); ok {
+					is.Title = v
+				}
+				if v, ok := in.Issue["description"].(string); ok {
+					is.Desc = v
+				}
+				if v, ok := in.Issue["status_id"].(float64); ok {
+					name, _ := stName(strconv.Itoa(int(v)))
+					if name == "" {
+						lgJSON(w, 422, map[string]any{"errors": []string{"Status is not included in the list"}})
+						return
+					}
+					is.Status = name
+				}
+				if v, ok := in.Issue["notes"].(string); ok && v != "" {
+					is.Comments = append(is.Comments, v)
+				}
+				w.WriteHeader(204)
+			default:
+				w.WriteHeader(405)
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	tr := NewRedmine(srv.URL, "proj", key, srv.Client())
+	return lgFake{tr: tr, store: s, secret: key,
+		approve: func(is *lgIssue) { is.Status = "Approved" },
+		seed: func(title, body, fp string, open bool) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			is := &lgIssue{Title: rmPrefix + title, Desc: legacyWithMarker(body, fp), Status: "New"}
+			if !open {
+				is.Status = "Closed"
+			}
+			s.add(is)
+		}}
+}
+
+func TestRedmine(t *testing.T) {
+	runLegacySuite(t, newRedmineFake)
+	t.Run("shape", func(t *testing.T) {
+		f := newRedmineFake(t)
+		c, err := f.tr.Create(context.Background(), Ticket{Title: "x", Body: "b", Fingerprint: "fp9"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		is := f.store.get(1)
+		if is.Title != "[ssdf] x" || !strings.Contains(is.Desc, FingerprintMarker("fp9")) || c.Title != "x" {
+			t.Errorf("issue = %+v, ticket = %+v", is, c)
+		}
+		if !strings.HasSuffix(c.URL, "/issues/1") {
+			t.Errorf("URL = %s", c.URL)
+		}
+		// Close picks the status named Closed, not Rejected.
+		if err := f.tr.Close(context.Background(), "1", "done"); err != nil || f.store.get(1).Status != "Closed" {
+			t.Errorf("Close: %v, status %s", err, f.store.get(1).Status)
+		}
+	})
+}
