@@ -19,6 +19,9 @@ type Snapshot struct {
 	Forge  Forge  `json:"forge"`
 	// Ledger holds the facts read from ssdf's evidence ledger.
 	Ledger Ledger `json:"ledger"`
+	// Tracker holds the facts read from the policy's tracker about the
+	// exceptions' tickets.
+	Tracker Tracker `json:"tracker"`
 	// Policy is the policy in force, as loaded; nil means the embedded default.
 	Policy *PolicyRef `json:"policy,omitempty"`
 }

@@ -14,6 +14,9 @@
 //	-- @forge.json --      optional snapshot.Forge facts
 //	-- @ledger.json --     optional snapshot.Ledger facts (without it the ledger
 //	                       was not consulted: reason "no --ledger given")
+//	-- @tracker.json --    optional snapshot.Tracker facts: the exceptions' tickets,
+//	                       keyed by the policy's `ticket` (without it the tracker
+//	                       was not consulted, with no reason)
 //	-- @options --         optional `forge: gitlab`, `now: 2026-11-26T00:00:00Z`
 //
 // A `.ssdf.yaml` in the archive is the policy, loaded as a scan would.
@@ -97,6 +100,7 @@ func Eval(t *testing.T, c *check.Check, a *txtar.Archive) (check.Outcome, expect
 	var gitFacts *snapshot.Git
 	var forge *snapshot.Forge
 	var ledger *snapshot.Ledger
+	var trk *snapshot.Tracker
 	opts := collect.Options{Path: "."}
 	now := DefaultNow
 	var policyData []byte
@@ -119,6 +123,11 @@ func Eval(t *testing.T, c *check.Check, a *txtar.Archive) (check.Outcome, expect
 			ledger = new(snapshot.Ledger)
 			if err := json.Unmarshal(f.Data, ledger); err != nil {
 				t.Fatalf("@ledger.json: %v", err)
+			}
+		case "@tracker.json":
+			trk = new(snapshot.Tracker)
+			if err := json.Unmarshal(f.Data, trk); err != nil {
+				t.Fatalf("@tracker.json: %v", err)
 			}
 		case "@options":
 			for l := range strings.SplitSeq(string(f.Data), "\n") {
@@ -171,6 +180,9 @@ func Eval(t *testing.T, c *check.Check, a *txtar.Archive) (check.Outcome, expect
 		snap.Ledger = *ledger
 	} else {
 		snap.Ledger = snapshot.Ledger{Reason: "no --ledger given"}
+	}
+	if trk != nil {
+		snap.Tracker = *trk
 	}
 	out := check.Run(context.Background(), []*check.Check{c}, snap, pol, now)
 	return out[0], *want

@@ -208,6 +208,9 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 	} else if o.FromRaw == "" {
 		snap.Ledger = snapshot.Ledger{Reason: "no --ledger given"}
 	}
+	if o.FromRaw == "" {
+		snap.Tracker = readTracker(ctx, env, o, pol, snap)
+	}
 	if o.Raw {
 		return env.WriteOutput(o.Output, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -352,20 +355,7 @@ func attestReport(ctx context.Context, env *clienv.Env, o *Options, signer *atte
 // come from the environment (GITHUB_TOKEN/GH_TOKEN, GITLAB_TOKEN,
 // SSDF_TRACKER_*) and never appear in what is printed.
 func openIssues(ctx context.Context, env *clienv.Env, o *Options, pol *policy.Policy, rep *report.Report) {
-	var tr tracker.Tracker
-	var err error
-	if pol != nil && pol.Tracker != nil {
-		tr, err = tracker.FromPolicy(pol.Tracker.Kind, pol.Tracker.URL, pol.Tracker.Project, env.Getenv)
-	} else if rep.Target.URL == "" {
-		err = errors.New("the policy names no tracker and the repository's forge is unknown (no origin remote); set `tracker:` in the policy")
-	} else {
-		kind, base, owner, name, ferr := forgeTarget(rep.Target.URL, rep.Target.Forge, o.ForgeURL)
-		if ferr != nil || name == "" {
-			err = fmt.Errorf("the policy names no tracker and %s is not a GitHub or GitLab repository; set `tracker:` in the policy", rep.Target.URL)
-		} else {
-			tr, err = tracker.FromPolicy(kind, base, owner+"/"+name, env.Getenv)
-		}
-	}
+	tr, err := openTracker(env, o, pol, rep.Target.URL, rep.Target.Forge)
 	if err != nil {
 		fmt.Fprintf(env.Err, "ssdf: --open-issues: %v (the scan goes on)\n", err)
 		return
@@ -376,4 +366,56 @@ func openIssues(ctx context.Context, env *clienv.Env, o *Options, pol *policy.Po
 		return
 	}
 	fmt.Fprintf(env.Err, "ssdf: --open-issues (%s): %s\n", tr.Kind(), s)
+}
+
+// openTracker opens the policy's tracker, else the issues of the
+// repository's forge (targetURL, forgeKind).
+func openTracker(env *clienv.Env, o *Options, pol *policy.Policy, targetURL, forgeKind string) (tracker.Tracker, error) {
+	if pol != nil && pol.Tracker != nil {
+		return tracker.FromPolicy(pol.Tracker.Kind, pol.Tracker.URL, pol.Tracker.Project, env.Getenv)
+	}
+	if targetURL == "" {
+		return nil, errors.New("the policy names no tracker and the repository's forge is unknown (no origin remote); set `tracker:` in the policy")
+	}
+	kind, base, owner, name, err := forgeTarget(targetURL, forgeKind, o.ForgeURL)
+	if err != nil || name == "" {
+		return nil, fmt.Errorf("the policy names no tracker and %s is not a GitHub or GitLab repository; set `tracker:` in the policy", targetURL)
+	}
+	return tracker.FromPolicy(kind, base, owner+"/"+name, env.Getenv)
+}
+
+// readTracker reads, for audit-exceptions-tracked, the ticket of each of
+// the policy's exceptions from the tracker openTracker opens. A ticket the
+// tracker does not know has Exists false; any other error is recorded on
+// the ticket (its state unknown). Nothing here fails the scan.
+func readTracker(ctx context.Context, env *clienv.Env, o *Options, pol *policy.Policy, snap *snapshot.Snapshot) snapshot.Tracker {
+	if pol == nil || len(pol.Exceptions) == 0 {
+		return snapshot.Tracker{Reason: "the policy has no exceptions"}
+	}
+	tr, err := openTracker(env, o, pol, snap.Target.URL, snap.Target.Forge)
+	if err != nil {
+		return snapshot.Tracker{Reason: err.Error()}
+	}
+	out := snapshot.Tracker{Consulted: true, Kind: tr.Kind(), Tickets: map[string]snapshot.TicketState{}}
+	for _, e := range pol.Exceptions {
+		ref := e.Ticket
+		if strings.TrimSpace(ref) == "" {
+			continue
+		}
+		if _, done := out.Tickets[ref]; done {
+			continue
+		}
+		t, err := tr.Get(ctx, ref)
+		switch {
+		case errors.Is(err, tracker.ErrNotFound):
+			out.Tickets[ref] = snapshot.TicketState{}
+		case err != nil:
+			out.Tickets[ref] = snapshot.TicketState{Error: err.Error()}
+		case t == nil:
+			out.Tickets[ref] = snapshot.TicketState{}
+		default:
+			out.Tickets[ref] = snapshot.TicketState{Exists: true, Open: t.Open, Approved: t.Approved, Status: t.Status}
+		}
+	}
+	return out
 }
