@@ -384,6 +384,20 @@ func openTracker(env *clienv.Env, o *Options, pol *policy.Policy, targetURL, for
 	return tracker.FromPolicy(kind, base, owner+"/"+name, env.Getenv)
 }
 
+// trackerCredentials are the environment variables that hold a
+// tracker's credentials.
+func trackerCredentials(kind string) []string {
+	switch kind {
+	case "github":
+		return []string{"GITHUB_TOKEN", "GH_TOKEN"}
+	case "gitlab":
+		return []string{"GITLAB_TOKEN"}
+	case "trac":
+		return []string{"SSDF_TRACKER_USER"}
+	}
+	return []string{"SSDF_TRACKER_TOKEN"}
+}
+
 // readTracker reads, for audit-exceptions-tracked, the ticket of each of
 // the policy's exceptions from the tracker openTracker opens. A ticket the
 // tracker does not know has Exists false; any other error is recorded on
@@ -395,6 +409,11 @@ func readTracker(ctx context.Context, env *clienv.Env, o *Options, pol *policy.P
 	tr, err := openTracker(env, o, pol, snap.Target.URL, snap.Target.Forge)
 	if err != nil {
 		return snapshot.Tracker{Reason: err.Error()}
+	}
+	// Like the forge, the tracker is read only with credentials in the
+	// environment: a scan without them stays offline.
+	if vars := trackerCredentials(tr.Kind()); !slices.ContainsFunc(vars, func(v string) bool { return env.Getenv(v) != "" }) {
+		return snapshot.Tracker{Kind: tr.Kind(), Reason: fmt.Sprintf("no %s in the environment, so the %s tracker was not read", strings.Join(vars, " or "), tr.Kind())}
 	}
 	out := snapshot.Tracker{Consulted: true, Kind: tr.Kind(), Tickets: map[string]snapshot.TicketState{}}
 	for _, e := range pol.Exceptions {
