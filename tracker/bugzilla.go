@@ -307,7 +307,11 @@ func (b *Bugzilla) fillBody(ctx context.Context, t *Ticket) error {
 			break
 		}
 	}
-	if fp := legacyFingerprint(t.Body); fp != "" && t.Fingerprint == "" {
+	// The marker is the tracker's business, not the ticket's text: Sync
+	// compares bodies, and a body with the marker would always differ.
+	body, fp := splitMarker(t.Body)
+	t.Body = body
+	if fp != "" && t.Fingerprint == "" {
 		t.Fingerprint = fp
 	}
 	return nil

@@ -347,6 +347,12 @@ func splitMarker(body string) (string, string) {
 	return strings.TrimRight(rest, "\r\n "), fp
 }
 
+// bodyOf is a ticket's text without the fingerprint marker.
+func bodyOf(text string) string {
+	body, _ := splitMarker(text)
+	return body
+}
+
 // withMarker appends the fingerprint marker to body (once).
 func withMarker(body, fp string) string {
 	body, _ = splitMarker(body)

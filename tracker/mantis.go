@@ -68,7 +68,7 @@ func (m *Mantis) ticket(is mtIssue) *Ticket {
 	st := strings.ToLower(is.Status.Name)
 	return &Ticket{
 		ID: strconv.Itoa(is.ID), URL: m.base + "/view.php?id=" + strconv.Itoa(is.ID),
-		Title: strings.TrimPrefix(is.Summary, mtPrefix), Body: is.Description,
+		Title: strings.TrimPrefix(is.Summary, mtPrefix), Body: bodyOf(is.Description),
 		Open: st != "resolved" && st != "closed", Status: is.Status.Name,
 		Approved:    st == "confirmed",
 		Fingerprint: legacyFingerprint(is.Description),

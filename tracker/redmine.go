@@ -102,7 +102,7 @@ func (r *Redmine) ticket(ctx context.Context, is rmIssue) (*Ticket, error) {
 	}
 	return &Ticket{
 		ID: strconv.Itoa(is.ID), URL: r.base + "/issues/" + strconv.Itoa(is.ID),
-		Title: strings.TrimPrefix(is.Subject, rmPrefix), Body: is.Description,
+		Title: strings.TrimPrefix(is.Subject, rmPrefix), Body: bodyOf(is.Description),
 		Open: !closed, Status: is.Status.Name,
 		Approved:    strings.EqualFold(strings.TrimSpace(is.Status.Name), "approved"),
 		Fingerprint: legacyFingerprint(is.Description),

@@ -134,7 +134,7 @@ func (t *Trac) get(ctx context.Context, id int) (*Ticket, map[string]any, error)
 	}
 	s := func(k string) string { v, _ := attrs[k].(string); return v }
 	tk := &Ticket{ID: strconv.Itoa(id), URL: t.base + "/ticket/" + strconv.Itoa(id),
-		Title: strings.TrimPrefix(s("summary"), tcPrefix), Body: s("description"),
+		Title: strings.TrimPrefix(s("summary"), tcPrefix), Body: bodyOf(s("description")),
 		Open: s("status") != "closed", Status: s("status"), Fingerprint: legacyFingerprint(s("description"))}
 	if r := s("resolution"); r != "" {
 		tk.Status += " " + r
@@ -150,7 +150,6 @@ func (t *Trac) get(ctx context.Context, id int) (*Ticket, map[string]any, error)
 // Find implements Tracker.
 func (t *Trac) Find(ctx context.Context, fp string) (*Ticket, error) {
 	var found []*Ticket
-	marker := FingerprintMarker(fp)
 	for page := 1; ; page++ {
 		q := "summary~=[ssdf]&order=id&max=" + strconv.Itoa(legacyPageSize) + "&page=" + strconv.Itoa(page)
 		var ids []int
@@ -167,7 +166,7 @@ func (t *Trac) Find(ctx context.Context, fp string) (*Ticket, error) {
 			if err != nil {
 				return nil, err
 			}
-			if strings.Contains(tk.Body, marker) {
+			if tk.Fingerprint == fp {
 				found = append(found, tk)
 			}
 		}
