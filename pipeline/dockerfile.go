@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
@@ -308,19 +307,9 @@ func (s *Set) Dockerfile(p string) *Dockerfile {
 // panics become its Problem.
 func parseDockerfileAt(tree snapshot.Tree, p string) (d *Dockerfile) {
 	d = &Dockerfile{Path: p, Escape: '\\'}
-	c, ok := tree.Contents[p]
-	switch {
-	case !ok:
-		d.Problem = "not read by the collector"
-		return d
-	case c.Skipped != "":
-		d.Problem = "not read: " + c.Skipped
-		return d
-	case len(c.Text) > maxText:
-		d.Problem = fmt.Sprintf("not parsed: %d bytes, over the %d-byte parse cap", len(c.Text), maxText)
-		return d
-	case !utf8.ValidString(c.Text):
-		d.Problem = "not parsed: the file is not valid UTF-8"
+	text, problem := readable(tree, p)
+	if problem != "" {
+		d.Problem = problem
 		return d
 	}
 	defer func() {
@@ -328,7 +317,7 @@ func parseDockerfileAt(tree snapshot.Tree, p string) (d *Dockerfile) {
 			d.Problem = fmt.Sprintf("internal error while parsing: %v", v)
 		}
 	}()
-	parseDockerfile(d, c.Text)
+	parseDockerfile(d, text)
 	return d
 }
 

@@ -5,7 +5,6 @@ import (
 	"path"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
@@ -159,19 +158,9 @@ func (m *Makefile) Env() []Var {
 // panics become its Problem.
 func parseMakefileAt(tree snapshot.Tree, p string) (m *Makefile) {
 	m = &Makefile{Path: p}
-	c, ok := tree.Contents[p]
-	switch {
-	case !ok:
-		m.Problem = "not read by the collector"
-		return m
-	case c.Skipped != "":
-		m.Problem = "not read: " + c.Skipped
-		return m
-	case len(c.Text) > maxText:
-		m.Problem = fmt.Sprintf("not parsed: %d bytes, over the %d-byte parse cap", len(c.Text), maxText)
-		return m
-	case !utf8.ValidString(c.Text):
-		m.Problem = "not parsed: the file is not valid UTF-8"
+	text, problem := readable(tree, p)
+	if problem != "" {
+		m.Problem = problem
 		return m
 	}
 	defer func() {
@@ -179,7 +168,7 @@ func parseMakefileAt(tree snapshot.Tree, p string) (m *Makefile) {
 			m.Problem = fmt.Sprintf("internal error while parsing: %v", v)
 		}
 	}()
-	parseMakefile(m, c.Text)
+	parseMakefile(m, text)
 	return m
 }
 

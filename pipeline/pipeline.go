@@ -677,22 +677,30 @@ func (b *builder) parse(p string, sys System, kind Kind, fn func(f *File, text s
 
 // text returns the file's text, or records why there is none.
 func (b *builder) text(f *File) (string, bool) {
-	c, ok := b.tree.Contents[f.Path]
-	switch {
-	case !ok:
-		f.Problem = "not read by the collector"
-		return "", false
-	case c.Skipped != "":
-		f.Problem = "not read: " + c.Skipped
-		return "", false
-	case len(c.Text) > maxText:
-		f.Problem = fmt.Sprintf("not parsed: %d bytes, over the %d-byte parse cap", len(c.Text), maxText)
-		return "", false
-	case !utf8.ValidString(c.Text):
-		f.Problem = "not parsed: the file is not valid UTF-8"
+	text, problem := readable(b.tree, f.Path)
+	if problem != "" {
+		f.Problem = problem
 		return "", false
 	}
-	return c.Text, true
+	return text, true
+}
+
+// readable returns the text of the claimed file at p, or why it cannot be
+// parsed: not read by the collector, skipped, over the parse cap, not
+// UTF-8. Every file kind the package parses goes through it.
+func readable(tree snapshot.Tree, p string) (text, problem string) {
+	c, ok := tree.Contents[p]
+	switch {
+	case !ok:
+		return "", "not read by the collector"
+	case c.Skipped != "":
+		return "", "not read: " + c.Skipped
+	case len(c.Text) > maxText:
+		return "", fmt.Sprintf("not parsed: %d bytes, over the %d-byte parse cap", len(c.Text), maxText)
+	case !utf8.ValidString(c.Text):
+		return "", "not parsed: the file is not valid UTF-8"
+	}
+	return c.Text, ""
 }
 
 // setProblem records the first problem of a file.

@@ -162,28 +162,6 @@ func legacyPick(ts []*Ticket) *Ticket {
 	return ts[0]
 }
 
-var legacyMarkerRe = regexp.MustCompile(`<!-- ssdf:fingerprint=(\S+) -->`)
-
-// legacyFingerprint is the fingerprint inside a body, or "".
-func legacyFingerprint(body string) string {
-	if m := legacyMarkerRe.FindStringSubmatch(body); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
-// legacyWithMarker returns body ending in the marker for fp (added if
-// missing).
-func legacyWithMarker(body, fp string) string {
-	if fp == "" || strings.Contains(body, FingerprintMarker(fp)) {
-		return body
-	}
-	if body != "" && !strings.HasSuffix(body, "\n") {
-		body += "\n"
-	}
-	return body + "\n" + FingerprintMarker(fp) + "\n"
-}
-
 // Bugzilla is one Bugzilla product/component.
 type Bugzilla struct {
 	base      string
@@ -302,7 +280,7 @@ func (b *Bugzilla) fillBody(ctx context.Context, t *Ticket) error {
 		t.Body = cs[0].Text
 	}
 	for i := len(cs) - 1; i > 0; i-- {
-		if legacyFingerprint(cs[i].Text) != "" {
+		if fingerprintOf(cs[i].Text) != "" {
 			t.Body = cs[i].Text
 			break
 		}
@@ -320,7 +298,7 @@ func (b *Bugzilla) fillBody(ctx context.Context, t *Ticket) error {
 // Create implements Tracker.
 func (b *Bugzilla) Create(ctx context.Context, t Ticket) (*Ticket, error) {
 	in := map[string]any{"product": b.product, "component": b.component, "summary": t.Title,
-		"version": b.Version, "description": legacyWithMarker(t.Body, t.Fingerprint)}
+		"version": b.Version, "description": withMarker(t.Body, t.Fingerprint)}
 	if t.Fingerprint != "" {
 		in["whiteboard"] = bzTag(t.Fingerprint)
 	}
@@ -354,7 +332,7 @@ func (b *Bugzilla) Update(ctx context.Context, id string, t Ticket) error {
 		}
 		fp = cur.Fingerprint
 	}
-	return b.put(ctx, id, map[string]any{"summary": t.Title, "comment": map[string]any{"body": legacyWithMarker(t.Body, fp)}})
+	return b.put(ctx, id, map[string]any{"summary": t.Title, "comment": map[string]any{"body": withMarker(t.Body, fp)}})
 }
 
 // Close implements Tracker.

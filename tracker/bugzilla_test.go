@@ -357,7 +357,7 @@ func newBugzillaFake(t *testing.T) lgFake {
 		seed: func(title, body, fp string, open bool) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			is := &lgIssue{Title: title, Whiteboard: "[ssdf:" + fp + "]", Status: "NEW", Comments: []string{legacyWithMarker(body, fp)}}
+			is := &lgIssue{Title: title, Whiteboard: "[ssdf:" + fp + "]", Status: "NEW", Comments: []string{withMarker(body, fp)}}
 			if !open {
 				is.Status, is.Resolution = "RESOLVED", "FIXED"
 			}

@@ -347,6 +347,12 @@ func splitMarker(body string) (string, string) {
 	return strings.TrimRight(rest, "\r\n "), fp
 }
 
+// fingerprintOf is the fingerprint a ticket's text carries, or "".
+func fingerprintOf(text string) string {
+	_, fp := splitMarker(text)
+	return fp
+}
+
 // bodyOf is a ticket's text without the fingerprint marker.
 func bodyOf(text string) string {
 	body, _ := splitMarker(text)

@@ -71,7 +71,7 @@ func (m *Mantis) ticket(is mtIssue) *Ticket {
 		Title: strings.TrimPrefix(is.Summary, mtPrefix), Body: bodyOf(is.Description),
 		Open: st != "resolved" && st != "closed", Status: is.Status.Name,
 		Approved:    st == "confirmed",
-		Fingerprint: legacyFingerprint(is.Description),
+		Fingerprint: fingerprintOf(is.Description),
 	}
 }
 
@@ -109,7 +109,7 @@ func (m *Mantis) projectRef() map[string]any {
 // Create implements Tracker.
 func (m *Mantis) Create(ctx context.Context, t Ticket) (*Ticket, error) {
 	in := map[string]any{"summary": mtPrefix + strings.TrimPrefix(t.Title, mtPrefix),
-		"description": legacyWithMarker(t.Body, t.Fingerprint),
+		"description": withMarker(t.Body, t.Fingerprint),
 		"project":     m.projectRef(), "category": map[string]any{"name": m.Category}}
 	var out struct {
 		Issue mtIssue `json:"issue"`
@@ -154,7 +154,7 @@ func (m *Mantis) Update(ctx context.Context, id string, t Ticket) error {
 		fp = cur.Fingerprint
 	}
 	return m.patch(ctx, id, map[string]any{"summary": mtPrefix + strings.TrimPrefix(t.Title, mtPrefix),
-		"description": legacyWithMarker(t.Body, fp)}, "")
+		"description": withMarker(t.Body, fp)}, "")
 }
 
 // Close implements Tracker.

@@ -132,7 +132,7 @@ func newMantisFake(t *testing.T) lgFake {
 		seed: func(title, body, fp string, open bool) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			is := &lgIssue{Title: mtPrefix + title, Desc: legacyWithMarker(body, fp), Status: "new"}
+			is := &lgIssue{Title: mtPrefix + title, Desc: withMarker(body, fp), Status: "new"}
 			if !open {
 				is.Status, is.Resolution = "closed", "fixed"
 			}

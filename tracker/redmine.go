@@ -105,7 +105,7 @@ func (r *Redmine) ticket(ctx context.Context, is rmIssue) (*Ticket, error) {
 		Title: strings.TrimPrefix(is.Subject, rmPrefix), Body: bodyOf(is.Description),
 		Open: !closed, Status: is.Status.Name,
 		Approved:    strings.EqualFold(strings.TrimSpace(is.Status.Name), "approved"),
-		Fingerprint: legacyFingerprint(is.Description),
+		Fingerprint: fingerprintOf(is.Description),
 	}, nil
 }
 
@@ -143,7 +143,7 @@ func (r *Redmine) Find(ctx context.Context, fp string) (*Ticket, error) {
 // Create implements Tracker.
 func (r *Redmine) Create(ctx context.Context, t Ticket) (*Ticket, error) {
 	in := map[string]any{"issue": map[string]any{"project_id": r.project, "subject": rmPrefix + strings.TrimPrefix(t.Title, rmPrefix),
-		"description": legacyWithMarker(t.Body, t.Fingerprint)}}
+		"description": withMarker(t.Body, t.Fingerprint)}}
 	var out struct {
 		Issue rmIssue `json:"issue"`
 	}
@@ -171,7 +171,7 @@ func (r *Redmine) Update(ctx context.Context, id string, t Ticket) error {
 		}
 		fp = cur.Fingerprint
 	}
-	return r.put(ctx, id, map[string]any{"subject": rmPrefix + strings.TrimPrefix(t.Title, rmPrefix), "description": legacyWithMarker(t.Body, fp)})
+	return r.put(ctx, id, map[string]any{"subject": rmPrefix + strings.TrimPrefix(t.Title, rmPrefix), "description": withMarker(t.Body, fp)})
 }
 
 func (r *Redmine) pickStatus(ctx context.Context, closed bool, prefer string) (int, error) {

@@ -158,7 +158,7 @@ func newRedmineFake(t *testing.T) lgFake {
 		seed: func(title, body, fp string, open bool) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			is := &lgIssue{Title: rmPrefix + title, Desc: legacyWithMarker(body, fp), Status: "New"}
+			is := &lgIssue{Title: rmPrefix + title, Desc: withMarker(body, fp), Status: "New"}
 			if !open {
 				is.Status = "Closed"
 			}

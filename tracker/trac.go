@@ -135,7 +135,7 @@ func (t *Trac) get(ctx context.Context, id int) (*Ticket, map[string]any, error)
 	s := func(k string) string { v, _ := attrs[k].(string); return v }
 	tk := &Ticket{ID: strconv.Itoa(id), URL: t.base + "/ticket/" + strconv.Itoa(id),
 		Title: strings.TrimPrefix(s("summary"), tcPrefix), Body: bodyOf(s("description")),
-		Open: s("status") != "closed", Status: s("status"), Fingerprint: legacyFingerprint(s("description"))}
+		Open: s("status") != "closed", Status: s("status"), Fingerprint: fingerprintOf(s("description"))}
 	if r := s("resolution"); r != "" {
 		tk.Status += " " + r
 	}
@@ -181,7 +181,7 @@ func (t *Trac) Find(ctx context.Context, fp string) (*Ticket, error) {
 func (t *Trac) Create(ctx context.Context, tk Ticket) (*Ticket, error) {
 	var id int
 	if err := t.rpc(ctx, "ticket.create", &id, tcPrefix+strings.TrimPrefix(tk.Title, tcPrefix),
-		legacyWithMarker(tk.Body, tk.Fingerprint), map[string]any{}, false); err != nil {
+		withMarker(tk.Body, tk.Fingerprint), map[string]any{}, false); err != nil {
 		return nil, err
 	}
 	if id == 0 {
@@ -227,7 +227,7 @@ func (t *Trac) Update(ctx context.Context, id string, tk Ticket) error {
 		}
 		in["action"] = "leave"
 		in["summary"] = tcPrefix + strings.TrimPrefix(tk.Title, tcPrefix)
-		in["description"] = legacyWithMarker(tk.Body, fp)
+		in["description"] = withMarker(tk.Body, fp)
 	})
 }
 

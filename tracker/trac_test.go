@@ -156,7 +156,7 @@ func newTracFake(t *testing.T) lgFake {
 		seed: func(title, body, fp string, open bool) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			is := &lgIssue{Title: tcPrefix + title, Desc: legacyWithMarker(body, fp), Status: "new"}
+			is := &lgIssue{Title: tcPrefix + title, Desc: withMarker(body, fp), Status: "new"}
 			if !open {
 				is.Status, is.Resolution = "closed", "fixed"
 			}
