@@ -22,20 +22,20 @@ var Check = &check.Check{
 
 What is looked at, in every pipeline file of the repository (whether or not it runs):
 
-- GitHub Actions: every ` + "`uses:`" + ` of a remote action (steps of workflows and of ` + "`action.yml`" + ` composite actions) or of a reusable workflow (jobs) must name a full 40-hex commit SHA (` + "`owner/repo@<sha>`" + `). A tag, a branch or an abbreviated SHA fails. The one exception is by design: ` + "`slsa-framework/slsa-github-generator`" + ` reusable workflows must be referenced by tag for their provenance to verify, so they pass when pinned to a full ` + "`vX.Y.Z`" + ` tag; the result says so (` + "`byDesign`" + ` in the details).
+- GitHub Actions: every ` + "`uses:`" + ` of a remote action (steps of workflows and of ` + "`action.yml`" + ` composite actions) or of a reusable workflow (jobs) must name a full 40-hex commit SHA (` + "`owner/repo@<sha>`" + `). A tag, a branch or an abbreviated SHA fails. There is no exception: ` + "`slsa-framework/slsa-github-generator`" + ` reusable workflows, whose provenance verification expects a release tag, fail on a tag like any other reference; a repository that keeps the tag records a policy exception for it.
 - GitLab CI (` + "`.gitlab-ci.yml`" + ` and the files it includes locally): an ` + "`include:`" + ` of a ` + "`project`" + ` needs a ` + "`ref`" + ` that is a full commit SHA (no ` + "`ref`" + ` follows the default branch); a ` + "`remote`" + ` include needs ` + "`integrity:`" + `; a ` + "`component`" + ` must name a full commit SHA or an exact version ` + "`X.Y.Z`" + ` (optionally ` + "`v`" + `-prefixed, pre-release and build suffixes allowed) — ` + "`~latest`" + `, partial versions such as ` + "`1`" + ` or ` + "`1.2`" + `, and branch names fail. ` + "`template`" + ` includes are versioned with the GitLab instance and are not judged.
 - Tekton: ` + "`taskRef`" + ` and ` + "`pipelineRef`" + ` (and step ` + "`ref`" + `) bundles, written as ` + "`bundle:`" + ` or as the ` + "`bundle`" + ` param of the ` + "`bundles`" + ` resolver, must be pinned by digest (` + "`@sha256:`" + ` and 64 hex digits).
 
 Local references (` + "`./…`" + `, GitLab ` + "`local`" + ` includes) pass. ` + "`docker://`" + ` references are container images, judged by ` + "`pipeline-pinned-images`" + `.
 
-**pass** — every such reference is pinned (local references count as pinned). Details: ` + "`counts`" + ` (` + "`{pinned, unpinned}`" + ` per kind: ` + "`action`" + `, ` + "`reusable-workflow`" + `, ` + "`gitlab-project`" + `, ` + "`gitlab-remote`" + `, ` + "`gitlab-component`" + `, ` + "`tekton-bundle`" + `), ` + "`local`" + `, ` + "`byDesign`" + ` and ` + "`notJudged`" + `.
+**pass** — every such reference is pinned (local references count as pinned). Details: ` + "`counts`" + ` (` + "`{pinned, unpinned}`" + ` per kind: ` + "`action`" + `, ` + "`reusable-workflow`" + `, ` + "`gitlab-project`" + `, ` + "`gitlab-remote`" + `, ` + "`gitlab-component`" + `, ` + "`tekton-bundle`" + `), ` + "`local`" + ` and ` + "`notJudged`" + `.
 
 **fail** — a reference is not pinned; one finding per reference, at its line, with the pinned form to write.
 
 **unknown** — nothing unpinned was found, but a GitHub, GitLab or Tekton pipeline file could not be read or parsed, or the walk of the repository was cut short.
 
 **not-applicable** — no pipeline file uses, includes or refers to any of these.`,
-	Remediation: "Pin every remote reference to an immutable version and keep the readable version in a comment, for example `uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2` (tools such as `pinact`, `ratchet` or Dependabot/Renovate with digest pinning keep these up to date). On GitLab write `ref: <40-hex commit sha>` under `include: project:`, add `integrity: sha256-<base64 digest>` to remote includes and reference components at an exact version (`component: gitlab.com/org/project/name@1.2.3`) or a commit SHA. In Tekton, reference bundles by digest: `quay.io/org/task-name:0.2@sha256:<digest>`. Reusable workflows of `slsa-framework/slsa-github-generator` stay on their full `vX.Y.Z` tag.",
+	Remediation: "Pin every remote reference to an immutable version and keep the readable version in a comment, for example `uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2` (tools such as `pinact`, `ratchet` or Dependabot/Renovate with digest pinning keep these up to date). On GitLab write `ref: <40-hex commit sha>` under `include: project:`, add `integrity: sha256-<base64 digest>` to remote includes and reference components at an exact version (`component: gitlab.com/org/project/name@1.2.3`) or a commit SHA. In Tekton, reference bundles by digest: `quay.io/org/task-name:0.2@sha256:<digest>`. Reusable workflows of `slsa-framework/slsa-github-generator` expect a release tag for their provenance to verify: to keep one, record a policy exception (`exceptions:` in `.ssdf.yaml`, with a ticket and an approver) for the workflow that calls it.",
 	Run:         run,
 }
 
@@ -55,22 +55,11 @@ type Count struct {
 	Unpinned int `json:"unpinned"`
 }
 
-// Item is a reference accepted by design.
-type Item struct {
-	Ref    string `json:"ref"`
-	Path   string `json:"path"`
-	Line   int    `json:"line,omitempty"`
-	Reason string `json:"reason"`
-}
-
 type details struct {
 	Counts map[string]Count `json:"counts"`
 	// Local counts local references (`./…` actions and workflows, GitLab
 	// local includes), which pass.
 	Local int `json:"local"`
-	// ByDesign are the references that pass without a SHA: the
-	// slsa-github-generator reusable workflows on a full tag.
-	ByDesign []Item `json:"byDesign"`
 	// NotJudged counts what this check leaves to others or cannot pin:
 	// `docker://` images, GitLab templates.
 	NotJudged map[string]int `json:"notJudged"`
@@ -78,14 +67,14 @@ type details struct {
 
 var (
 	fullSHA     = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-	fullTag     = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
 	exactSemver = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 	digest      = regexp.MustCompile(`@sha256:[0-9a-fA-F]{64}$`)
 	abbrevSHA   = regexp.MustCompile(`^[0-9a-fA-F]{7,39}$`)
 )
 
-// slsaGenerator is the repository whose reusable workflows must be
-// referenced by tag.
+// slsaGenerator is the repository whose reusable workflows expect a
+// release tag; SPEC §3 makes no exception for them, so a tag fails with a
+// finding that says how to keep it (a policy exception).
 const slsaGenerator = "slsa-framework/slsa-github-generator"
 
 type eval struct {
@@ -107,7 +96,7 @@ func (e *eval) unpinned(kind string, pos pipeline.Pos, msg string) {
 }
 
 func (e *eval) total() int {
-	n := e.d.Local + len(e.d.ByDesign)
+	n := e.d.Local
 	for _, c := range e.d.Counts {
 		n += c.Pinned + c.Unpinned
 	}
@@ -116,7 +105,7 @@ func (e *eval) total() int {
 
 func run(p *check.Pass) check.Result {
 	set := pipeline.Load(p)
-	e := &eval{d: details{Counts: map[string]Count{}, ByDesign: []Item{}, NotJudged: map[string]int{}}}
+	e := &eval{d: details{Counts: map[string]Count{}, NotJudged: map[string]int{}}}
 	var problems []pipeline.Problem
 	for _, f := range set.Files {
 		switch f.System {
@@ -166,11 +155,6 @@ func run(p *check.Pass) check.Result {
 		return check.Result{Status: check.NotApplicable, Details: e.d, Reason: reason}
 	}
 	reason := fmt.Sprintf("all %d pipeline references are pinned (%s)", e.total(), e.summary())
-	if n := len(e.d.ByDesign); n > 0 {
-		b := e.d.ByDesign[0]
-		reason += fmt.Sprintf("; by design, %s reusable workflows are pinned to their full release tag, not a SHA, because their provenance verification requires the tag (%d references, first `%s` at %s:%d)",
-			slsaGenerator, n, b.Ref, b.Path, b.Line)
-	}
 	return check.Result{Status: check.Passed, Details: e.d, Reason: reason}
 }
 
@@ -183,9 +167,6 @@ func (e *eval) summary() string {
 	}
 	if e.d.Local > 0 {
 		parts = append(parts, fmt.Sprintf("%d local", e.d.Local))
-	}
-	if n := len(e.d.ByDesign); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d by design", n))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -216,11 +197,6 @@ func (e *eval) uses(r *pipeline.Ref, kind string) {
 		e.pinned(kind)
 		return
 	}
-	if kind == kindWorkflow && r.Is(slsaGenerator) && strings.Contains(r.Name, "/.github/workflows/") && fullTag.MatchString(r.Version) {
-		e.d.ByDesign = append(e.d.ByDesign, Item{Ref: r.Raw, Path: r.Path, Line: r.Line,
-			Reason: "slsa-github-generator reusable workflows must be referenced by a release tag for their provenance to verify"})
-		return
-	}
 	what := "an action"
 	if kind == kindWorkflow {
 		what = "a reusable workflow"
@@ -242,7 +218,7 @@ func (e *eval) uses(r *pipeline.Ref, kind string) {
 	}
 	msg := fmt.Sprintf("`uses: %s` (%s) %s, not a full commit SHA; pin it: `uses: %s@<40-hex sha> # %s`", r.Raw, what, why, r.Name, tag)
 	if kind == kindWorkflow && r.Is(slsaGenerator) && strings.Contains(r.Name, "/.github/workflows/") {
-		msg = fmt.Sprintf("`uses: %s` (an slsa-github-generator reusable workflow) is pinned neither to a full commit SHA nor to a full release tag; reference it by its release tag: `uses: %s@vX.Y.Z`", r.Raw, r.Name)
+		msg = fmt.Sprintf("`uses: %s` (an slsa-github-generator reusable workflow) %s, not a full commit SHA; its provenance verification expects a release tag, so either pin it (`uses: %s@<40-hex sha> # %s`) or keep the tag under a policy exception", r.Raw, why, r.Name, tag)
 	}
 	e.unpinned(kind, r.Pos, msg)
 }

@@ -56,13 +56,15 @@ func TestCorpus(t *testing.T) {
 	if c := count(r, kindWorkflow); c.Pinned != 1 {
 		t.Errorf("docker/compose reusable workflows = %+v", c)
 	}
-	// slsa-github-generator reusable workflows on their release tag pass,
-	// by design, and say so.
-	r = status("kyverno/kyverno", check.Passed, "by design, slsa-framework/slsa-github-generator reusable workflows are pinned to their full release tag.*7 references")
-	if d := r.Details.(details); len(d.ByDesign) != 7 || d.ByDesign[0].Line != 169 {
-		t.Errorf("kyverno byDesign = %+v", d.ByDesign)
+	// slsa-github-generator reusable workflows on their release tag fail
+	// like any other tag (SPEC §3 makes no exception), and the finding
+	// says how to keep the tag.
+	r = status("kyverno/kyverno", check.Failed, "")
+	if c := count(r, kindWorkflow); c.Unpinned != 7 {
+		t.Errorf("kyverno reusable workflows = %+v", c)
 	}
-	status("slsa-framework/slsa-verifier", check.Passed, "builder_go_slsa3.yml@v2.0.0` at .github/workflows/release.yml:52")
+	status("slsa-framework/slsa-verifier", check.Failed, "")
+	has("slsa-framework/slsa-verifier", ".github/workflows/release.yml:52", "builder_go_slsa3.yml@v2.0.0` \\(an slsa-github-generator reusable workflow\\) follows the tag or branch `v2.0.0`.*policy exception")
 	// A reusable workflow on a branch.
 	has("apache/maven", ".github/workflows/pr-automation.yml:27", "apache/maven-gh-actions-shared/.github/workflows/pr-automation.yml@v5` \\(a reusable workflow\\)")
 	has("konflux-ci/release-service", ".github/workflows/fullsend.yaml:44", "dispatch.yml@main` \\(a reusable workflow\\) follows the tag or branch `main`")
