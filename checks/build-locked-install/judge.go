@@ -162,8 +162,11 @@ func judgeNPM(c pipeline.Command) judgement {
 		return judgement{}
 	case len(positionals(rest, npmValueFlags)) > 0:
 		// `npm install PKG` installs a named package (often a tool with
-		// -g): SPEC asks for `npm ci` only without a package argument.
-		return pass("npm")
+		// -g): SPEC asks for `npm ci` only in place of an install without
+		// a package argument, so this is not a dependency install from
+		// the lock — left aside, as `pip install NAME` is, never counted
+		// as locked (that would pass without evidence).
+		return judgement{}
 	}
 	return judgement{v: unlocked, tool: "npm",
 		why: "resolves package.json afresh and may rewrite package-lock.json instead of installing exactly what the lock holds",
@@ -213,8 +216,8 @@ func judgePNPM(c pipeline.Command, s *shellState) judgement {
 		return judgement{}
 	}
 	if len(positionals(rest, pnpmValueFlags)) > 0 {
-		// A named package, as with npm.
-		return pass("pnpm")
+		// A named package, left aside as with npm.
+		return judgement{}
 	}
 	if has(c.Args, "--no-frozen-lockfile") || has(c.Args, "--frozen-lockfile=false") {
 		return judgement{v: unlocked, tool: "pnpm",
