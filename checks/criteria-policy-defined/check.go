@@ -31,7 +31,7 @@ The recognisers are exhaustive (` + "`kind`" + ` in the details):
 
 - ` + "`ssdf`" + ` — an ssdf policy file, ` + "`.ssdf.yaml`" + ` or ` + "`.ssdf.yml`" + ` in the root.
 - ` + "`rego`" + ` — ` + "`*.rego`" + ` files anywhere (Open Policy Agent, Conftest, Conforma rules).
-- ` + "`conforma`" + ` — a Conforma/Enterprise Contract policy: a ` + "`policy.yaml`" + ` (or ` + "`policy.yml`" + `) anywhere whose YAML has a top-level ` + "`sources:`" + ` key, or that is an ` + "`EnterpriseContractPolicy`" + ` resource with ` + "`spec.sources`" + `. Conforma configuration repositories keep one per directory, hence "anywhere".
+- ` + "`conforma`" + ` — a Conforma/Enterprise Contract policy: a ` + "`policy.yaml`" + ` in the root whose YAML has a top-level ` + "`sources:`" + ` key, or that is an ` + "`EnterpriseContractPolicy`" + ` resource with ` + "`spec.sources`" + `. SPEC names the path without "anywhere", so, as for every path of SPEC §3, it is relative to the root: a ` + "`policy.yaml`" + ` in a subdirectory, or a ` + "`policy.yml`" + `, does not count.
 - ` + "`kyverno`" + ` — a YAML file anywhere with a document whose top-level ` + "`apiVersion`" + ` is ` + "`kyverno.io/*`" + ` (or Kyverno's newer ` + "`policies.kyverno.io/*`" + `). Kyverno CLI test and report files (` + "`cli.kyverno.io`" + `, ` + "`reports.kyverno.io`" + `) are not policies.
 - ` + "`gatekeeper`" + ` — a YAML file anywhere with a document whose top-level ` + "`kind`" + ` is ` + "`ConstraintTemplate`" + `.
 - ` + "`psrule`" + ` — PSRule's ` + "`ps-rule.yaml`" + ` (or ` + "`ps-rule.yml`" + `) in the root, or files in a root ` + "`.ps-rule/`" + ` directory.
@@ -75,7 +75,6 @@ func run(p *check.Pass) check.Result {
 	var found []Found
 	for _, f := range tree.Files {
 		lf := strings.ToLower(f)
-		base := path.Base(lf)
 		switch {
 		case lf == ".ssdf.yaml" || lf == ".ssdf.yml":
 			found = append(found, Found{"ssdf", f})
@@ -93,7 +92,7 @@ func run(p *check.Pass) check.Result {
 		if !ok || c.Skipped != "" {
 			continue
 		}
-		if (base == "policy.yaml" || base == "policy.yml") && conforma(c.Text) {
+		if lf == "policy.yaml" && conforma(c.Text) {
 			found = append(found, Found{"conforma", f})
 		}
 		// The substring tests keep the regular expressions off the many
