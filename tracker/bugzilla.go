@@ -1,7 +1,22 @@
 // Bugzilla adapter (REST API, Bugzilla 5.0+: /rest/bug, /rest/bug/{id},
-// /rest/bug/{id}/comment). Credentials: an API key, read by the caller from
-// SSDF_TRACKER_TOKEN and sent only in the X-BUGZILLA-API-KEY header, never
-// in a URL, never in an error.
+// /rest/bug/{id}/comment, /rest/field/bug/bug_status). Credentials: an API
+// key, read by the caller from SSDF_TRACKER_TOKEN, never in a URL, never in
+// an error. It goes in the X-BUGZILLA-API-KEY header (read by the 5.1 and
+// later development releases, docs/en/rst/api/core/v1/general.rst at
+// release-5.3.3) and, for POST and PUT, also as Bugzilla_api_key in the
+// JSON body: the stable 5.0 and 5.2 releases read the key only as a
+// parameter (the same file at release-5.2, "Authentication"). Their GET
+// requests therefore run anonymously: a read of a bug the public cannot
+// see fails (code 102, HTTP 401) instead of guessing, but Find cannot see
+// such bugs either. Putting the key in the query string would fix that at
+// the cost of the key landing in server and proxy logs, which this
+// adapter refuses.
+//
+// Errors are {"error":true,"code":N,"message":…}; the HTTP status follows
+// REST_STATUS_CODE_MAP (Bugzilla/WebService/Constants.pm): 101 "bug does
+// not exist" → 404, but also 51 "no such object" (an unknown status name)
+// and 32614 "no such REST resource" (a wrong base URL) → 404. Only 101 is
+// ErrNotFound.
 //
 // Layout of an ssdf bug: the fingerprint marker (FingerprintMarker) is in
 // the description (comment 0) and the status whiteboard carries
@@ -9,9 +24,12 @@
 // substring match) instead of a scan of every comment. Bugzilla cannot edit
 // a description over REST, so Update sets the summary and adds the new body
 // as a comment; Body is the newest comment that carries the marker (the
-// description when there is none). Close sets RESOLVED/FIXED, Reopen
-// REOPENED (the default workflow's names). Approved: the bug has the
-// keyword "approved".
+// description when there is none). Close sets RESOLVED/FIXED. Reopen reads
+// the workflow (can_change_to of the bug's status) and moves to REOPENED
+// where that exists (installations upgraded from before 4.0), else
+// CONFIRMED, else UNCONFIRMED (the 4.0+ default workflow has no REOPENED),
+// and fails when none of those is an allowed open status. Approved: the
+// bug has the keyword "approved".
 
 package tracker
 
@@ -40,11 +58,21 @@ type legacyHTTP struct {
 	hc      *http.Client
 	auth    func(*http.Request)
 	secrets []string
+	// notFound, when set, says whether a 404 reply means "this ticket
+	// does not exist" (its tracker's error code) rather than a wrong URL,
+	// route or project; nil takes every 404 as ErrNotFound.
+	notFound func(data []byte) bool
+	// describe, when set, turns an error reply into a short message (the
+	// tracker's documented error body); "" falls back to an excerpt.
+	describe func(data []byte) string
+	// check, when set, vets every reply before its status is looked at
+	// (an error body inside a 2xx, a session that is not the caller's).
+	check func(resp *http.Response, data []byte) error
 }
 
 // do sends in (JSON, when non-nil) and decodes the reply into out (when
-// non-nil). 404 becomes ErrNotFound; other non-2xx statuses an error with
-// the status and a short, secret-free excerpt of the reply.
+// non-nil). 404 becomes ErrNotFound (when notFound agrees); other non-2xx
+// statuses an error with the status and a short, secret-free message.
 func (c *legacyHTTP) do(ctx context.Context, method, u string, in, out any) error {
 	var body io.Reader
 	if in != nil {
@@ -78,15 +106,32 @@ func (c *legacyHTTP) do(ctx context.Context, method, u string, in, out any) erro
 	if err != nil {
 		return fmt.Errorf("%s: %s %s: reading reply: %s", c.kind, method, legacyPath(u), c.scrub(err.Error()))
 	}
-	if resp.StatusCode == http.StatusNotFound {
+	if c.check != nil {
+		if err := c.check(resp, data); err != nil {
+			return fmt.Errorf("%s: %s %s: %s", c.kind, method, legacyPath(u), c.scrub(err.Error()))
+		}
+	}
+	if resp.StatusCode == http.StatusNotFound && (c.notFound == nil || c.notFound(data)) {
 		return fmt.Errorf("%s: %s %s: %w", c.kind, method, legacyPath(u), ErrNotFound)
 	}
 	if resp.StatusCode/100 != 2 {
-		msg := strings.Join(strings.Fields(string(data)), " ")
+		msg := ""
+		if c.describe != nil {
+			msg = c.describe(data)
+		}
+		if msg == "" {
+			msg = strings.Join(strings.Fields(string(data)), " ")
+		}
+		if msg == "" {
+			// MantisBT puts some messages in the reason phrase only.
+			msg = strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)))
+		}
+		// Scrub before cutting: a cut could leave part of a secret.
+		msg = c.scrub(msg)
 		if len(msg) > 200 {
 			msg = msg[:200] + "…"
 		}
-		return fmt.Errorf("%s: %s %s: HTTP %d: %s", c.kind, method, legacyPath(u), resp.StatusCode, c.scrub(msg))
+		return fmt.Errorf("%s: %s %s: HTTP %d: %s", c.kind, method, legacyPath(u), resp.StatusCode, msg)
 	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -170,6 +215,7 @@ type Bugzilla struct {
 	// Version is sent on Create (Bugzilla requires one); "unspecified"
 	// by default.
 	Version string
+	apiKey  string
 	c       legacyHTTP
 }
 
@@ -180,12 +226,60 @@ func NewBugzilla(baseURL, productComponent, apiKey string, hc *http.Client) *Bug
 	return &Bugzilla{
 		base: strings.TrimSuffix(baseURL, "/"), product: product, component: component,
 		Version: "unspecified",
+		apiKey:  apiKey,
 		c: legacyHTTP{kind: "bugzilla", hc: hc, secrets: []string{apiKey}, auth: func(r *http.Request) {
 			if apiKey != "" {
 				r.Header.Set("X-BUGZILLA-API-KEY", apiKey)
 			}
-		}},
+		}, notFound: bzNotFound, describe: bzDescribe, check: bzCheck},
 	}
+}
+
+// bzError is Bugzilla's REST error body.
+type bzError struct {
+	Error   bool   `json:"error"`
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+func bzParseError(data []byte) (bzError, bool) {
+	var e bzError
+	if json.Unmarshal(data, &e) != nil || !e.Error {
+		return bzError{}, false
+	}
+	return e, true
+}
+
+// bzNotFound: only code 101 (bug_id_does_not_exist) says the bug is not
+// there; other 404s are a wrong URL (32614) or an unknown value (51).
+func bzNotFound(data []byte) bool {
+	e, ok := bzParseError(data)
+	return ok && e.Code == 101
+}
+
+func bzDescribe(data []byte) string {
+	if e, ok := bzParseError(data); ok {
+		return fmt.Sprintf("%s (code %d)", strings.Join(strings.Fields(e.Message), " "), e.Code)
+	}
+	return ""
+}
+
+// bzCheck refuses an error body whatever the status it came with.
+func bzCheck(resp *http.Response, data []byte) error {
+	if resp.StatusCode/100 == 2 {
+		if e, ok := bzParseError(data); ok {
+			return fmt.Errorf("HTTP %d with an error body: %s (code %d)", resp.StatusCode, e.Message, e.Code)
+		}
+	}
+	return nil
+}
+
+// withKey adds the API key to a POST/PUT body (see the file comment).
+func (b *Bugzilla) withKey(in map[string]any) map[string]any {
+	if b.apiKey != "" {
+		in["Bugzilla_api_key"] = b.apiKey
+	}
+	return in
 }
 
 // Kind implements Tracker.
@@ -305,7 +399,7 @@ func (b *Bugzilla) Create(ctx context.Context, t Ticket) (*Ticket, error) {
 	var r struct {
 		ID int `json:"id"`
 	}
-	if err := b.c.do(ctx, "POST", b.base+"/rest/bug", in, &r); err != nil {
+	if err := b.c.do(ctx, "POST", b.base+"/rest/bug", b.withKey(in), &r); err != nil {
 		return nil, err
 	}
 	if r.ID == 0 {
@@ -319,7 +413,7 @@ func (b *Bugzilla) put(ctx context.Context, id string, in map[string]any) error 
 	if !ok {
 		return fmt.Errorf("bugzilla: %q is not a bug ID: %w", id, ErrNotFound)
 	}
-	return b.c.do(ctx, "PUT", b.base+"/rest/bug/"+n, in, nil)
+	return b.c.do(ctx, "PUT", b.base+"/rest/bug/"+n, b.withKey(in), nil)
 }
 
 // Update implements Tracker.
@@ -342,7 +436,58 @@ func (b *Bugzilla) Close(ctx context.Context, id, comment string) error {
 
 // Reopen implements Tracker.
 func (b *Bugzilla) Reopen(ctx context.Context, id, comment string) error {
-	return b.put(ctx, id, map[string]any{"status": "REOPENED", "resolution": "", "comment": map[string]any{"body": comment}})
+	cur, err := b.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	from, _, _ := strings.Cut(cur.Status, " ")
+	if from == "" {
+		return fmt.Errorf("bugzilla: reopen: bug %s has no status", id)
+	}
+	status, err := b.reopenStatus(ctx, from)
+	if err != nil {
+		return err
+	}
+	return b.put(ctx, id, map[string]any{"status": status, "comment": map[string]any{"body": comment}})
+}
+
+// reopenStatus picks the open status a bug in status from may move to:
+// REOPENED, CONFIRMED or UNCONFIRMED, the first the workflow allows.
+func (b *Bugzilla) reopenStatus(ctx context.Context, from string) (string, error) {
+	var r struct {
+		Fields []struct {
+			Values []struct {
+				Name        string `json:"name"`
+				IsOpen      *bool  `json:"is_open"`
+				CanChangeTo []struct {
+					Name string `json:"name"`
+				} `json:"can_change_to"`
+			} `json:"values"`
+		} `json:"fields"`
+	}
+	if err := b.c.do(ctx, "GET", b.base+"/rest/field/bug/bug_status", nil, &r); err != nil {
+		return "", err
+	}
+	open := map[string]bool{}
+	allowed := map[string]bool{}
+	for _, f := range r.Fields {
+		for _, v := range f.Values {
+			if v.IsOpen != nil && *v.IsOpen {
+				open[v.Name] = true
+			}
+			if v.Name == from {
+				for _, to := range v.CanChangeTo {
+					allowed[to.Name] = true
+				}
+			}
+		}
+	}
+	for _, st := range []string{"REOPENED", "CONFIRMED", "UNCONFIRMED"} {
+		if open[st] && allowed[st] {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("bugzilla: reopen: the workflow allows none of REOPENED, CONFIRMED, UNCONFIRMED from %s", from)
 }
 
 // Get implements Tracker: ref is "42" or a show_bug.cgi?id=42 or

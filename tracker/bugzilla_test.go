@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -226,21 +227,53 @@ func TestLegacyRef(t *testing.T) {
 	}
 }
 
-// bugzillaFake follows Bugzilla's REST API (bugzilla.readthedocs.io,
-// api/core/v1): X-BUGZILLA-API-KEY, GET /rest/bug search with
-// limit/offset, GET /rest/bug/{id}, GET /rest/bug/{id}/comment, POST
-// /rest/bug, PUT /rest/bug/{id}; errors {"error":true,"code","message"}.
-func newBugzillaFake(t *testing.T) lgFake {
+// bugzillaFake follows Bugzilla's REST API as the bugzilla/bugzilla
+// repository documents it (tags release-5.2 and release-5.3.3):
+//   - auth, docs/en/rst/api/core/v1/general.rst: the key as the
+//     Bugzilla_api_key (or api_key) parameter, in a non-GET request's JSON
+//     body too (Bugzilla/WebService/Server/REST.pm, _retrieve_json_params);
+//     the X-BUGZILLA-API-KEY header only from 5.1 on (5.3.3's general.rst,
+//     Bugzilla/WebService/Constants.pm X_BUGZILLA_API_KEY) — headerAuth
+//     false is a 5.0/5.2 server that ignores the header;
+//   - routes, Bugzilla/WebService/Server/REST/Resources/Bug.pm: GET/POST
+//     /rest/bug, GET/PUT /rest/bug/{id}, GET /rest/bug/{id}/comment, GET
+//     /rest/field/bug/{name} ({"fields":[{"values":[{name,is_open,
+//     can_change_to:[{name}]}]}]}, docs/…/field.rst);
+//   - search, Bugzilla/WebService/Bug.pm search: limit/offset,
+//     whiteboard a case-insensitive substring (allwordssubstr);
+//   - create, docs/…/bug.rst "Create Bug": product, component, summary,
+//     version required; answers {"id":N};
+//   - workflow, Bugzilla/Install.pm STATUS_WORKFLOW: the 4.0+ default
+//     (new bugs CONFIRMED, RESOLVED → UNCONFIRMED or CONFIRMED, no
+//     REOPENED); an unknown status is object_does_not_exist;
+//   - errors, Bugzilla/WebService/Server/REST.pm "ERRORS" and
+//     Constants.pm WS_ERROR_CODE / REST_STATUS_CODE_MAP:
+//     {"error":true,"code","message","documentation"}; 51 and 101 and
+//     32614 → 404, 410 → 401, 306 (bad key), 121 (missing resolution) and
+//     123 (illegal transition) → the 400 default.
+func newBugzillaFake(t *testing.T) lgFake { return newBugzillaFakeAuth(t, true) }
+
+func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 	const key = "bz-secret-key-123"
 	s := &lgStore{}
+	type stDef struct {
+		open bool
+		to   []string
+	}
+	workflow := map[string]stDef{
+		"UNCONFIRMED": {true, []string{"CONFIRMED", "IN_PROGRESS", "RESOLVED"}},
+		"CONFIRMED":   {true, []string{"IN_PROGRESS", "RESOLVED"}},
+		"IN_PROGRESS": {true, []string{"CONFIRMED", "RESOLVED"}},
+		"RESOLVED":    {false, []string{"UNCONFIRMED", "CONFIRMED", "VERIFIED"}},
+		"VERIFIED":    {false, []string{"UNCONFIRMED", "CONFIRMED"}},
+	}
 	bug := func(is *lgIssue) map[string]any {
-		open := is.Status != "RESOLVED" && is.Status != "VERIFIED" && is.Status != "CLOSED"
 		kw := is.Keywords
 		if kw == nil {
 			kw = []string{}
 		}
 		return map[string]any{"id": is.ID, "summary": is.Title, "status": is.Status, "resolution": is.Resolution,
-			"is_open": open, "whiteboard": is.Whiteboard, "keywords": kw, "product": "Prod", "component": "Comp"}
+			"is_open": workflow[is.Status].open, "whiteboard": is.Whiteboard, "keywords": kw, "product": "Prod", "component": "Comp"}
 	}
 	bzErr := func(w http.ResponseWriter, status, code int, msg string) {
 		lgJSON(w, status, map[string]any{"error": true, "code": code, "message": msg, "documentation": "https://bugzilla.readthedocs.org/en/latest/api/"})
@@ -249,17 +282,28 @@ func newBugzillaFake(t *testing.T) lgFake {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.fail {
-			bzErr(w, 500, 32000, "internal error for key "+r.Header.Get("X-BUGZILLA-API-KEY"))
-			return
-		}
-		if r.Header.Get("X-BUGZILLA-API-KEY") != key {
-			bzErr(w, 401, 306, "The API key you specified is invalid.")
+			bzErr(w, 500, -32000, "internal error for key "+r.Header.Get("X-BUGZILLA-API-KEY"))
 			return
 		}
 		p := r.URL.Path
 		var in map[string]any
-		if r.Body != nil {
+		if r.Body != nil && r.Method != "GET" {
 			json.NewDecoder(r.Body).Decode(&in)
+		}
+		sent := r.URL.Query().Get("Bugzilla_api_key")
+		if v, ok := in["Bugzilla_api_key"].(string); ok {
+			sent = v
+		}
+		if headerAuth && r.Header.Get("X-BUGZILLA-API-KEY") != "" {
+			sent = r.Header.Get("X-BUGZILLA-API-KEY")
+		}
+		if sent != "" && sent != key {
+			bzErr(w, 400, 306, "The API key you specified is invalid.")
+			return
+		}
+		if sent == "" && r.Method != "GET" {
+			bzErr(w, 401, 410, "You must log in before using this part of Bugzilla.")
+			return
 		}
 		switch {
 		case r.Method == "GET" && p == "/rest/bug":
@@ -275,6 +319,10 @@ func newBugzillaFake(t *testing.T) lgFake {
 				}
 				hits = append(hits, bug(is))
 			}
+			if q.Has("offset") && !q.Has("limit") {
+				bzErr(w, 400, 50, "The function Bug.search() requires that you set one of the following parameters: limit")
+				return
+			}
 			off, _ := strconv.Atoi(q.Get("offset"))
 			lim, _ := strconv.Atoi(q.Get("limit"))
 			if off > len(hits) {
@@ -288,6 +336,16 @@ func newBugzillaFake(t *testing.T) lgFake {
 				hits = []any{}
 			}
 			lgJSON(w, 200, map[string]any{"bugs": hits})
+		case r.Method == "GET" && p == "/rest/field/bug/bug_status":
+			var vals []any
+			for name, st := range workflow {
+				var to []any
+				for _, n := range st.to {
+					to = append(to, map[string]any{"name": n, "comment_required": false})
+				}
+				vals = append(vals, map[string]any{"name": name, "is_open": st.open, "can_change_to": to})
+			}
+			lgJSON(w, 200, map[string]any{"fields": []any{map[string]any{"name": "bug_status", "values": vals}}})
 		case r.Method == "POST" && p == "/rest/bug":
 			for _, k := range []string{"product", "component", "summary", "version"} {
 				if in[k] == nil || in[k] == "" {
@@ -297,7 +355,7 @@ func newBugzillaFake(t *testing.T) lgFake {
 			}
 			d, _ := in["description"].(string)
 			wb, _ := in["whiteboard"].(string)
-			is := s.add(&lgIssue{Title: in["summary"].(string), Whiteboard: wb, Status: "NEW", Comments: []string{d}})
+			is := s.add(&lgIssue{Title: in["summary"].(string), Whiteboard: wb, Status: "CONFIRMED", Comments: []string{d}})
 			lgJSON(w, 200, map[string]any{"id": is.ID})
 		default:
 			id, ok := lgPathID(p, "/rest/bug/", "/comment")
@@ -328,25 +386,39 @@ func newBugzillaFake(t *testing.T) lgFake {
 			case "GET":
 				lgJSON(w, 200, map[string]any{"bugs": []any{bug(is)}, "faults": []any{}})
 			case "PUT":
+				status, resolution := is.Status, is.Resolution
+				if v, ok := in["status"].(string); ok && v != is.Status {
+					st, known := workflow[v]
+					if !known {
+						bzErr(w, 404, 51, fmt.Sprintf("There is no status called '%s'.", v))
+						return
+					}
+					if !slices.Contains(workflow[is.Status].to, v) {
+						bzErr(w, 400, 123, fmt.Sprintf("You are not allowed to change the bug status from %s to %s.", is.Status, v))
+						return
+					}
+					status = v
+					if st.open {
+						resolution = ""
+					}
+				}
+				if v, ok := in["resolution"].(string); ok && !workflow[status].open {
+					resolution = v
+				}
+				if !workflow[status].open && resolution == "" {
+					bzErr(w, 400, 121, "A valid resolution is required to mark bugs as "+status+".")
+					return
+				}
+				is.Status, is.Resolution = status, resolution
 				if v, ok := in["summary"].(string); ok {
 					is.Title = v
-				}
-				if v, ok := in["status"].(string); ok {
-					is.Status = v
-				}
-				if v, ok := in["resolution"].(string); ok {
-					is.Resolution = v
-				}
-				if is.Status == "RESOLVED" && is.Resolution == "" {
-					bzErr(w, 400, 31, "A valid resolution is required.")
-					return
 				}
 				if c, ok := in["comment"].(map[string]any); ok {
 					is.Comments = append(is.Comments, c["body"].(string))
 				}
 				lgJSON(w, 200, map[string]any{"bugs": []any{map[string]any{"id": id, "changes": map[string]any{}}}})
 			default:
-				bzErr(w, 405, 32614, "method not allowed")
+				bzErr(w, 404, 32614, "A REST API resource was not found for '"+r.Method+" "+p+"'.")
 			}
 		}
 	}))
@@ -357,7 +429,7 @@ func newBugzillaFake(t *testing.T) lgFake {
 		seed: func(title, body, fp string, open bool) {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			is := &lgIssue{Title: title, Whiteboard: "[ssdf:" + fp + "]", Status: "NEW", Comments: []string{withMarker(body, fp)}}
+			is := &lgIssue{Title: title, Whiteboard: "[ssdf:" + fp + "]", Status: "CONFIRMED", Comments: []string{withMarker(body, fp)}}
 			if !open {
 				is.Status, is.Resolution = "RESOLVED", "FIXED"
 			}
@@ -379,6 +451,59 @@ func TestBugzilla(t *testing.T) {
 		}
 		if !strings.HasSuffix(c.URL, "/show_bug.cgi?id=1") || strings.Contains(c.URL, "//show") {
 			t.Errorf("URL = %s", c.URL)
+		}
+	})
+}
+
+// TestBugzillaDocumented pins what the REST API documents and the first
+// version of the adapter got wrong.
+func TestBugzillaDocumented(t *testing.T) {
+	ctx := context.Background()
+	t.Run("5.0-5.2-key-as-parameter", func(t *testing.T) {
+		// Stable 5.0/5.2 ignore X-BUGZILLA-API-KEY: writes must carry
+		// Bugzilla_api_key in their body (never in the URL).
+		f := newBugzillaFakeAuth(t, false)
+		c, err := f.tr.Create(ctx, Ticket{Title: "x", Body: "b", Fingerprint: "fp1"})
+		if err != nil {
+			t.Fatalf("Create: %v", err)
+		}
+		if err := f.tr.Close(ctx, c.ID, "done"); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	})
+	t.Run("reopen-default-workflow", func(t *testing.T) {
+		// The 4.0+ default workflow has no REOPENED: RESOLVED goes back
+		// to CONFIRMED.
+		f := newBugzillaFake(t)
+		f.seed("x", "b", "fp2", false)
+		if err := f.tr.Reopen(ctx, "1", "again"); err != nil {
+			t.Fatalf("Reopen: %v", err)
+		}
+		if is := f.store.get(1); is.Status != "CONFIRMED" || is.Resolution != "" {
+			t.Errorf("after Reopen: %+v", is)
+		}
+	})
+	t.Run("404-is-not-always-not-found", func(t *testing.T) {
+		// 32614: no such REST resource — a wrong base URL, not a missing bug.
+		f := newBugzillaFake(t)
+		bz := f.tr.(*Bugzilla)
+		wrong := NewBugzilla(bz.base+"/bugzilla", "Prod/Comp", f.secret, nil)
+		_, err := wrong.Get(ctx, "1")
+		if err == nil || errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "32614") {
+			t.Errorf("Get through a wrong base URL: %v, want a plain error naming code 32614", err)
+		}
+		if _, err := f.tr.Get(ctx, "42"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Get(42) = %v, want ErrNotFound (code 101)", err)
+		}
+	})
+	t.Run("error-body", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			lgJSON(w, 200, map[string]any{"error": true, "code": 102, "message": "You are not authorized to access bug #1."})
+		}))
+		defer srv.Close()
+		_, err := NewBugzilla(srv.URL, "P/C", "k", srv.Client()).Get(ctx, "1")
+		if err == nil || !strings.Contains(err.Error(), "not authorized") {
+			t.Errorf("Get with an error body in a 200: %v", err)
 		}
 	})
 }

@@ -1,23 +1,39 @@
 // MantisBT adapter (REST API, MantisBT 2.x: /api/rest/issues,
 // /api/rest/issues/{id}, /api/rest/issues/{id}/notes). Credentials: an API
 // token, read by the caller from SSDF_TRACKER_TOKEN and sent only as the
-// Authorization header's value (MantisBT's documented form).
+// Authorization header's value (MantisBT's documented form; newer releases
+// also take "Bearer <token>", every 2.x release takes the bare token).
+//
+// Fail closed (api/rest/restcore/AuthMiddleware.php, issues_rest.php,
+// api/rest/index.php, core/error_api.php): a token MantisBT does not
+// accept is silently replaced by the anonymous account when anonymous
+// access is on, so a reply whose X-Mantis-LoginMethod is "anonymous" to a
+// request that carried a token is an error. Errors are {"message","code",
+// "localized"}, or only a status and reason phrase; a 404 is ErrNotFound
+// only with code 1100 (ERROR_BUG_NOT_FOUND) — an unknown project or a
+// wrong URL answer 404 too. POST /issues answers 201 {"issue":…}, or 202
+// with no body when the issue waits for moderation: that is an error, not
+// a ticket.
 //
 // Layout of an ssdf issue: the summary starts with "[ssdf] " and the
 // description carries the fingerprint marker. The REST API has no text
 // search, so Find pages through the project's issues (project_id,
-// page_size/page, page 1 first) and keeps those carrying the marker. Title
-// is reported without the prefix. Open is false for the statuses
-// "resolved" and "closed"; Close sets status resolved with resolution
-// fixed, Reopen status feedback with resolution reopened (MantisBT's
-// default $g_bug_reopen_status), each adding the comment as a note.
-// Approved: status "confirmed" — in MantisBT's default workflow the step a
-// manager takes to accept an issue (acknowledged only says it was seen).
+// page_size/page, page 1 first; without filter_id MantisBT applies its
+// "any" standard filter, closed issues included; a page past the last is
+// empty) and keeps those carrying the marker. Title is reported without
+// the prefix. Open is false for the statuses "resolved" and "closed";
+// Close sets status resolved with resolution fixed, Reopen status feedback
+// with resolution reopened (MantisBT's default $g_bug_reopen_status and
+// $g_bug_reopen_resolution), each adding the comment as a note. Approved:
+// status "confirmed" — in MantisBT's default workflow the step a manager
+// takes to accept an issue (acknowledged only says it was seen).
 
 package tracker
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -43,7 +59,35 @@ func NewMantis(baseURL, project, token string, hc *http.Client) *Mantis {
 			if token != "" {
 				r.Header.Set("Authorization", token)
 			}
+		}, notFound: mtNotFound, describe: mtDescribe, check: func(resp *http.Response, _ []byte) error {
+			if token != "" && strings.EqualFold(resp.Header.Get("X-Mantis-LoginMethod"), "anonymous") {
+				return errors.New("the API token was not accepted: MantisBT answered as the anonymous user")
+			}
+			return nil
 		}}}
+}
+
+type mtError struct {
+	Message string `json:"message"`
+	Code    *int   `json:"code"`
+}
+
+// mtNotFound: only ERROR_BUG_NOT_FOUND (1100) says the issue is missing.
+func mtNotFound(data []byte) bool {
+	var e mtError
+	return json.Unmarshal(data, &e) == nil && e.Code != nil && *e.Code == 1100
+}
+
+func mtDescribe(data []byte) string {
+	var e mtError
+	if json.Unmarshal(data, &e) != nil || e.Message == "" {
+		return ""
+	}
+	msg := strings.Join(strings.Fields(e.Message), " ")
+	if e.Code != nil {
+		msg += fmt.Sprintf(" (code %d)", *e.Code)
+	}
+	return msg
 }
 
 // Kind implements Tracker.
@@ -116,6 +160,10 @@ func (m *Mantis) Create(ctx context.Context, t Ticket) (*Ticket, error) {
 	}
 	if err := m.c.do(ctx, "POST", m.base+"/api/rest/issues", in, &out); err != nil {
 		return nil, err
+	}
+	if out.Issue.ID == 0 {
+		// 202 "Accepted for moderation" has no body, and no issue yet.
+		return nil, errors.New("mantis: create: the reply has no issue (held for moderation?)")
 	}
 	return m.ticket(out.Issue), nil
 }

@@ -1,18 +1,31 @@
 // Trac adapter (the XmlRpcPlugin's JSON-RPC protocol: POST
 // {"method","params","id"} to <trac>/login/rpc with HTTP basic auth, or
-// <trac>/rpc anonymously). Credentials: user and password, read by the
-// caller from SSDF_TRACKER_USER and SSDF_TRACKER_PASSWORD; never in a URL
-// or an error.
+// <trac>/rpc anonymously, Content-Type application/json). Credentials:
+// user and password, read by the caller from SSDF_TRACKER_USER and
+// SSDF_TRACKER_PASSWORD; never in a URL or an error.
+//
+// Replies (tracrpc/json_rpc.py, tracrpc/web_ui.py): HTTP 200 with
+// {"result","error","id"}; an error is {"name","code","message"} where
+// code is 404 for a ResourceNotFound ("Ticket 42 does not exist."), 403
+// for a PermissionError, -32601 for an unknown method and -32603 for any
+// other TracError; name is "JSONRPCError" unless the exception has its
+// own. An error the plugin cannot encode is an HTTP 500 in plain text.
 //
 // Layout of an ssdf ticket: the summary starts with "[ssdf] " and the
 // description carries the fingerprint marker. Find runs
 // ticket.query("summary~=[ssdf]&order=id&max=N&page=P") page by page
 // (all statuses: the query has no status clause), reads each hit with
-// ticket.get and keeps those carrying the marker. Title is reported
-// without the prefix. Open is false for status "closed"; Close runs the
-// "resolve" action with resolution fixed, Reopen the "reopen" action (the
-// default workflow), each through ticket.update with the comment and the
-// ticket's _ts. Approved: the ticket's keywords include "approved".
+// ticket.get and keeps those carrying the marker. Trac's Query.execute
+// (trac/ticket/query.py) ignores page when every hit fits in one page and
+// returns them all again, and refuses a page past the last one when they
+// do not; Find stops on a short page, on a page with no ticket it has not
+// seen, and on that refusal. Title is reported without the prefix. Open
+// is false for status "closed"; Close runs the "resolve" action with
+// action_resolve_resolve_resolution fixed, Reopen the "reopen" action (the
+// default workflow), each through ticket.update(id, comment, attributes,
+// notify) with the ticket's _ts (tracrpc/ticket.py: the plugin compares it
+// with the ticket's change time). Approved: the ticket's keywords include
+// "approved".
 
 package tracker
 
@@ -24,6 +37,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -53,6 +67,10 @@ type tcError struct {
 	Name    string `json:"name"`
 	Message string `json:"message"`
 }
+
+// tcNotFoundRe is ResourceNotFound's message for a ticket, for plugin
+// versions that sent every error with code -32603.
+var tcNotFoundRe = regexp.MustCompile(`^(ResourceNotFound: )?Ticket #?[0-9]+ does not exist`)
 
 // rpc calls method; the JSON-RPC error, when there is one, becomes an
 // error (ErrNotFound for a ResourceNotFound).
@@ -96,7 +114,7 @@ func (t *Trac) rpc(ctx context.Context, method string, out any, params ...any) e
 	}
 	jerr := json.Unmarshal(data, &r)
 	if jerr == nil && r.Error != nil {
-		if r.Error.Name == "ResourceNotFound" || strings.Contains(r.Error.Message, "does not exist") {
+		if r.Error.Code == 404 || r.Error.Name == "ResourceNotFound" || tcNotFoundRe.MatchString(r.Error.Message) {
 			return fmt.Errorf("trac: %s: %s: %w", method, t.c.scrub(r.Error.Message), ErrNotFound)
 		}
 		return fmt.Errorf("trac: %s: %s (%s %d)", method, t.c.scrub(r.Error.Message), r.Error.Name, r.Error.Code)
@@ -150,6 +168,7 @@ func (t *Trac) get(ctx context.Context, id int) (*Ticket, map[string]any, error)
 // Find implements Tracker.
 func (t *Trac) Find(ctx context.Context, fp string) (*Ticket, error) {
 	var found []*Ticket
+	seen := map[int]bool{}
 	for page := 1; ; page++ {
 		q := "summary~=[ssdf]&order=id&max=" + strconv.Itoa(legacyPageSize) + "&page=" + strconv.Itoa(page)
 		var ids []int
@@ -161,7 +180,13 @@ func (t *Trac) Find(ctx context.Context, fp string) (*Ticket, error) {
 			}
 			return nil, err
 		}
+		fresh := 0
 		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			fresh++
 			tk, _, err := t.get(ctx, id)
 			if err != nil {
 				return nil, err
@@ -170,7 +195,9 @@ func (t *Trac) Find(ctx context.Context, fp string) (*Ticket, error) {
 				found = append(found, tk)
 			}
 		}
-		if len(ids) < legacyPageSize {
+		// A page of old tickets: Trac ignored page (all hits fit in
+		// one page), and asking on would loop for ever.
+		if len(ids) < legacyPageSize || fresh == 0 {
 			break
 		}
 	}

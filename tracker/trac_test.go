@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,15 +13,26 @@ import (
 	"testing"
 )
 
-// tracFake follows the Trac XmlRpcPlugin's JSON-RPC protocol
-// (trac-hacks.org/wiki/XmlRpcPlugin; the API list at <trac>/rpc): POST
-// {"method","params","id"} to /login/rpc with basic auth; answers
-// {"result","error","id"}, errors {"code","name","message"};
-// ticket.query(qstr) → ids (max/page paging, a page past the last one is
-// an error), ticket.get(id) → [id, created, changed, attrs with _ts],
-// ticket.create(summary, description, attrs, notify) → id,
-// ticket.update(id, comment, attrs, notify) with action resolve/reopen/
-// leave and _ts checked.
+// tracFake follows the Trac XmlRpcPlugin's JSON-RPC protocol as its
+// source defines it (trac-hacks.org/wiki/XmlRpcPlugin, tracrpc/):
+//   - json_rpc.py: POST {"method","params","id"} with Content-Type
+//     application/json to /rpc or /jsonrpc (/login/… with basic auth);
+//     HTTP 200 with {"result","error","id"}; an error is {"name":
+//     "JSONRPCError","code","message"}, code 404 for ResourceNotFound,
+//     403 for PermissionError, -32601 for an unknown method, else -32603;
+//     datetimes as {"__jsonclass__":["datetime","YYYY-MM-DDTHH:MM:SS"]};
+//   - web_ui.py: an error the protocol cannot encode is HTTP 500 text;
+//   - ticket.py: query(qstr) → ids; get(id) → [id, time, changetime,
+//     attrs with _ts = the change time in microseconds, as a string];
+//     create(summary, description, attrs, notify) → id; update(id,
+//     comment, attrs, notify, author) with "action" (an available
+//     workflow action, else "invalid action") and "_ts" (compared with
+//     the change time);
+//   - trac/ticket/query.py (edgewall/trac) Query.execute: max/page; when
+//     every hit fits in one page, page is ignored and all are returned;
+//     otherwise a page past the last is "Page N is beyond the number of
+//     pages in the query";
+//   - trac/ticket/model.py: "Ticket N does not exist.".
 func newTracFake(t *testing.T) lgFake {
 	const user, pass = "ssdf-bot", "trac-secret-pw-000"
 	s := &lgStore{}
@@ -33,7 +45,7 @@ func newTracFake(t *testing.T) lgFake {
 			http.Error(w, "Internal Server Error: login "+u+":"+p, 500)
 			return
 		}
-		if r.URL.Path != "/login/rpc" || r.Method != "POST" {
+		if (r.URL.Path != "/login/rpc" && r.URL.Path != "/login/jsonrpc") || r.Method != "POST" {
 			http.Error(w, "not found", 404)
 			return
 		}
@@ -53,19 +65,20 @@ func newTracFake(t *testing.T) lgFake {
 		}
 		json.NewDecoder(r.Body).Decode(&req)
 		reply := func(res any) { lgJSON(w, 200, map[string]any{"result": res, "error": nil, "id": req.ID}) }
-		fail := func(name, msg string) {
+		failCode := func(code int, msg string) {
 			lgJSON(w, 200, map[string]any{"result": nil, "id": req.ID,
-				"error": map[string]any{"code": -32603, "name": name, "message": msg}})
+				"error": map[string]any{"code": code, "name": "JSONRPCError", "message": msg}})
 		}
+		fail := func(msg string) { failCode(-32603, msg) }
 		var id int
 		var is *lgIssue
 		if strings.HasPrefix(req.Method, "ticket.") && req.Method != "ticket.query" && req.Method != "ticket.create" {
 			if len(req.Params) == 0 || json.Unmarshal(req.Params[0], &id) != nil {
-				fail("JSONRPCError", "bad params")
+				fail("bad params")
 				return
 			}
 			if is = s.get(id); is == nil {
-				fail("ResourceNotFound", fmt.Sprintf("Ticket %d does not exist.", id))
+				failCode(404, fmt.Sprintf("Ticket %d does not exist.", id))
 				return
 			}
 		}
@@ -91,9 +104,13 @@ func newTracFake(t *testing.T) lgFake {
 			if page <= 0 {
 				page = 1
 			}
-			if max > 0 {
-				if (page-1)*max >= len(ids) && page > 1 {
-					fail("TracError", fmt.Sprintf("Page %d is beyond the number of pages in the query", page))
+			if page > 50 {
+				fail("test fake: page 51, Find does not stop")
+				return
+			}
+			if max > 0 && len(ids) > max {
+				if page > (len(ids)+max-1)/max {
+					fail(fmt.Sprintf("Page %d is beyond the number of pages in the query", page))
 					return
 				}
 				ids = ids[min((page-1)*max, len(ids)):min(page*max, len(ids))]
@@ -116,23 +133,28 @@ func newTracFake(t *testing.T) lgFake {
 			json.Unmarshal(req.Params[1], &comment)
 			json.Unmarshal(req.Params[2], &in)
 			if in["_ts"] != strconv.Itoa(is.TS) {
-				fail("TracError", "Ticket has been modified since it was read")
+				fail("Sorry, can not save your changes. This ticket has been modified by someone else since you started")
 				return
 			}
+			invalid := fmt.Sprintf("Rpc: Ticket %d by %s invalid action '%v'", is.ID, u, in["action"])
 			switch in["action"] {
 			case "resolve":
-				if is.Status == "closed" {
-					fail("TracError", "invalid action")
+				res, _ := in["action_resolve_resolve_resolution"].(string)
+				if is.Status == "closed" || res == "" {
+					fail(invalid)
 					return
 				}
-				is.Status, is.Resolution = "closed", in["action_resolve_resolve_resolution"].(string)
+				is.Status, is.Resolution = "closed", res
 			case "reopen":
 				if is.Status != "closed" {
-					fail("TracError", "invalid action")
+					fail(invalid)
 					return
 				}
 				is.Status, is.Resolution = "reopened", ""
 			case "leave", nil:
+			default:
+				fail(invalid)
+				return
 			}
 			if v, ok := in["summary"].(string); ok {
 				is.Title = v
@@ -146,7 +168,7 @@ func newTracFake(t *testing.T) lgFake {
 			is.TS++
 			reply([]any{is.ID, date, date, attrs(is)})
 		default:
-			fail("JSONRPCError", "RPC method \""+req.Method+"\" not found")
+			failCode(-32601, "RPC method \""+req.Method+"\" not found")
 		}
 	}))
 	t.Cleanup(srv.Close)
@@ -230,4 +252,45 @@ func TestFromPolicyLegacy(t *testing.T) {
 	if x := tr.(*Trac); x.user != "bot" || x.pass != "pw-secret" || x.base != "https://trac.example.org/p" {
 		t.Errorf("trac = %+v", x)
 	}
+}
+
+// TestTracDocumented pins what the plugin and Trac document and the first
+// version of the adapter got wrong.
+func TestTracDocumented(t *testing.T) {
+	ctx := context.Background()
+	t.Run("exactly-one-page", func(t *testing.T) {
+		// Two hits, pages of two: Trac ignores page=2 and answers both
+		// again; Find must stop instead of asking for ever.
+		f := newTracFake(t)
+		old := legacyPageSize
+		legacyPageSize = 2
+		defer func() { legacyPageSize = old }()
+		f.seed("a", "b", "fpa", true)
+		f.seed("b", "b", "fpb", true)
+		got, err := f.tr.Find(ctx, "fpb")
+		if err != nil || got == nil || got.ID != "2" {
+			t.Fatalf("Find = %+v, %v", got, err)
+		}
+		if got, err := f.tr.Find(ctx, "none"); err != nil || got != nil {
+			t.Fatalf("Find(none) = %+v, %v", got, err)
+		}
+	})
+	t.Run("not-found-by-code", func(t *testing.T) {
+		// ResourceNotFound comes as code 404 named JSONRPCError; other
+		// errors naming something that "does not exist" are not a
+		// missing ticket.
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			lgJSON(w, 200, map[string]any{"result": nil, "id": 1, "error": map[string]any{
+				"code": -32603, "name": "JSONRPCError", "message": "Milestone m1 does not exist."}})
+		}))
+		defer srv.Close()
+		_, err := NewTrac(srv.URL, "u", "p", srv.Client()).Get(ctx, "1")
+		if err == nil || errors.Is(err, ErrNotFound) {
+			t.Errorf("Get with a milestone error: %v, want a plain error", err)
+		}
+		f := newTracFake(t)
+		if _, err := f.tr.Get(ctx, "5"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Get(5) = %v, want ErrNotFound", err)
+		}
+	})
 }
