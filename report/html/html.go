@@ -3,7 +3,8 @@
 // them), readable without JavaScript. It has a header naming the target, the
 // summary counts, the SSDF task table, and a section per check with a status
 // badge, reason, findings, remediation and details; passing, waived and
-// not-applicable checks are collapsed in a <details> element.
+// not-applicable checks are collapsed in a <details> element, which a link to
+// a check opens and which print styles unfold (on paper every check shows).
 //
 // html/template escapes everything that comes from the report. Statuses are
 // badges with a symbol and a word, so colour is never the only signal.
