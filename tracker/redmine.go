@@ -14,11 +14,20 @@
 // status named "New" (else the first open one). Approved: the issue's
 // status is named "Approved" (case-insensitive), a status the
 // organization adds to its workflow.
+//
+// Two behaviours of a real Redmine (5.0, seen by the tests against one)
+// that the adapter guards against: an unknown API key is not refused but
+// treated as the anonymous user, who may read public projects — so the
+// adapter first asks /users/current.json, which does answer 401; and a
+// status change the workflow of the key's role does not allow is ignored
+// with 204 No Content — so Close and Reopen read the issue back and fail
+// when its status did not change.
 
 package tracker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -31,16 +40,18 @@ import (
 type Redmine struct {
 	base    string
 	project string
+	hasKey  bool
 	c       legacyHTTP
 
 	mu       sync.Mutex
 	statuses []rmStatus
+	keyOK    bool
 }
 
 // NewRedmine returns the adapter for project (identifier or numeric ID) at
 // baseURL (the Redmine root).
 func NewRedmine(baseURL, project, apiKey string, hc *http.Client) *Redmine {
-	return &Redmine{base: strings.TrimSuffix(baseURL, "/"), project: project,
+	return &Redmine{base: strings.TrimSuffix(baseURL, "/"), project: project, hasKey: apiKey != "",
 		c: legacyHTTP{kind: "redmine", hc: hc, secrets: []string{apiKey}, auth: func(r *http.Request) {
 			if apiKey != "" {
 				r.Header.Set("X-Redmine-API-Key", apiKey)
@@ -64,6 +75,40 @@ type rmIssue struct {
 	Subject     string   `json:"subject"`
 	Description string   `json:"description"`
 	Status      rmStatus `json:"status"`
+}
+
+// checkKey makes sure, once, that Redmine knows the API key: without this
+// a mistyped key would read public projects as the anonymous user and see
+// none of their private issues. Without a key the adapter is anonymous on
+// purpose and there is nothing to check.
+func (r *Redmine) checkKey(ctx context.Context) error {
+	if !r.hasKey {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.keyOK {
+		return nil
+	}
+	var out struct {
+		User struct {
+			ID int `json:"id"`
+		} `json:"user"`
+	}
+	if err := r.c.do(ctx, "GET", r.base+"/users/current.json", nil, &out); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("redmine: %s/users/current.json not found: is the URL the Redmine root and the REST API enabled?", r.base)
+		}
+		if m := err.Error(); strings.Contains(m, "HTTP 401") || strings.Contains(m, "HTTP 403") {
+			return fmt.Errorf("%w (is the REST API enabled, and SSDF_TRACKER_TOKEN an API key Redmine knows?)", err)
+		}
+		return err
+	}
+	if out.User.ID == 0 {
+		return fmt.Errorf("redmine: /users/current.json names no user: the API key was not accepted")
+	}
+	r.keyOK = true
+	return nil
 }
 
 func (r *Redmine) loadStatuses(ctx context.Context) ([]rmStatus, error) {
@@ -111,6 +156,9 @@ func (r *Redmine) ticket(ctx context.Context, is rmIssue) (*Ticket, error) {
 
 // Find implements Tracker.
 func (r *Redmine) Find(ctx context.Context, fp string) (*Ticket, error) {
+	if err := r.checkKey(ctx); err != nil {
+		return nil, err
+	}
 	var found []*Ticket
 	marker := FingerprintMarker(fp)
 	for offset := 0; ; {
@@ -121,6 +169,11 @@ func (r *Redmine) Find(ctx context.Context, fp string) (*Ticket, error) {
 			TotalCount int       `json:"total_count"`
 		}
 		if err := r.c.do(ctx, "GET", r.base+"/issues.json?"+q.Encode(), nil, &out); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				// A 404 here is about the project, not a ticket: never let
+				// it read as "no ticket yet", which would open a duplicate.
+				return nil, fmt.Errorf("redmine: project %q does not exist or the API key cannot see it (GET /issues.json: 404)", r.project)
+			}
 			return nil, err
 		}
 		for _, is := range out.Issues {
@@ -144,6 +197,9 @@ func (r *Redmine) Find(ctx context.Context, fp string) (*Ticket, error) {
 func (r *Redmine) Create(ctx context.Context, t Ticket) (*Ticket, error) {
 	in := map[string]any{"issue": map[string]any{"project_id": r.project, "subject": rmPrefix + strings.TrimPrefix(t.Title, rmPrefix),
 		"description": withMarker(t.Body, t.Fingerprint)}}
+	if err := r.checkKey(ctx); err != nil {
+		return nil, err
+	}
 	var out struct {
 		Issue rmIssue `json:"issue"`
 	}
@@ -157,6 +213,9 @@ func (r *Redmine) put(ctx context.Context, id string, fields map[string]any) err
 	n, ok := legacyRef(id, "")
 	if !ok {
 		return fmt.Errorf("redmine: %q is not an issue ID: %w", id, ErrNotFound)
+	}
+	if err := r.checkKey(ctx); err != nil {
+		return err
 	}
 	return r.c.do(ctx, "PUT", r.base+"/issues/"+n+".json", map[string]any{"issue": fields}, nil)
 }
@@ -200,20 +259,34 @@ func (r *Redmine) pickStatus(ctx context.Context, closed bool, prefer string) (i
 
 // Close implements Tracker.
 func (r *Redmine) Close(ctx context.Context, id, comment string) error {
-	st, err := r.pickStatus(ctx, true, "Closed")
-	if err != nil {
-		return err
-	}
-	return r.put(ctx, id, map[string]any{"status_id": st, "notes": comment})
+	return r.moveTo(ctx, id, true, "Closed", comment)
 }
 
 // Reopen implements Tracker.
 func (r *Redmine) Reopen(ctx context.Context, id, comment string) error {
-	st, err := r.pickStatus(ctx, false, "New")
+	return r.moveTo(ctx, id, false, "New", comment)
+}
+
+// moveTo sets the issue's status to the one pickStatus chooses, with the
+// comment as a note, then reads the issue back: Redmine answers 204 to a
+// status change the workflow forbids and keeps the old status, which must
+// not pass for a closed (or reopened) ticket.
+func (r *Redmine) moveTo(ctx context.Context, id string, closed bool, prefer, comment string) error {
+	st, err := r.pickStatus(ctx, closed, prefer)
 	if err != nil {
 		return err
 	}
-	return r.put(ctx, id, map[string]any{"status_id": st, "notes": comment})
+	if err := r.put(ctx, id, map[string]any{"status_id": st, "notes": comment}); err != nil {
+		return err
+	}
+	got, err := r.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if got.Open == closed {
+		return fmt.Errorf("redmine: issue %s is still %q: Redmine ignored the change of status (does the workflow let the API key's role move it to status %d?)", got.ID, got.Status, st)
+	}
+	return nil
 }
 
 // Get implements Tracker: ref is "42", "#42" or an …/issues/42 URL.
@@ -221,6 +294,9 @@ func (r *Redmine) Get(ctx context.Context, ref string) (*Ticket, error) {
 	n, ok := legacyRef(ref, "")
 	if !ok {
 		return nil, fmt.Errorf("redmine: %q is not an issue reference: %w", ref, ErrNotFound)
+	}
+	if err := r.checkKey(ctx); err != nil {
+		return nil, err
 	}
 	var out struct {
 		Issue rmIssue `json:"issue"`

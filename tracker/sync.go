@@ -93,7 +93,7 @@ func Sync(ctx context.Context, tr Tracker, repo string, rep *report.Report) (Sum
 			s.Opened = append(s.Opened, res.Check)
 			continue
 		}
-		if t.Title != want.Title || strings.TrimSpace(t.Body) != strings.TrimSpace(want.Body) {
+		if strings.TrimSpace(t.Title) != want.Title || !sameText(t.Body, want.Body) {
 			if err := tr.Update(ctx, t.ID, want); err != nil {
 				s.Errors = append(s.Errors, CheckError{res.Check, err})
 				continue
@@ -163,4 +163,12 @@ func TicketBody(repo string, res report.Result) string {
 	}
 	b.WriteString("\nThis issue is kept by `ssdf scan --open-issues`: it is updated while the check fails and closed when it passes.\n")
 	return b.String()
+}
+
+// sameText compares ticket texts as a tracker gives them back: Redmine
+// (seen on a real one) stores every line ending as CRLF, and trackers trim
+// surrounding blank space, neither of which is a change worth rewriting.
+func sameText(a, b string) bool {
+	norm := func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+	return norm(a) == norm(b)
 }

@@ -136,7 +136,8 @@ func legacySyncFake(t *testing.T, mk func(t *testing.T) lgFake) syncFake {
 		}}
 }
 
-// allTrackers runs f over the six trackers, each through its fake.
+// allTrackers runs f over the six trackers, each through its fake, and
+// over a real Redmine.
 func allTrackers(t *testing.T, f func(t *testing.T, sf syncFake)) {
 	for _, c := range []struct {
 		kind string
@@ -148,6 +149,8 @@ func allTrackers(t *testing.T, f func(t *testing.T, sf syncFake)) {
 		{"redmine", func(t *testing.T) syncFake { return legacySyncFake(t, newRedmineFake) }},
 		{"mantis", func(t *testing.T) syncFake { return legacySyncFake(t, newMantisFake) }},
 		{"trac", func(t *testing.T) syncFake { return legacySyncFake(t, newTracFake) }},
+		// A real Redmine, where one is configured (CI starts one).
+		{"redmine-real", realRedmineSyncFake},
 	} {
 		t.Run(c.kind, func(t *testing.T) { f(t, c.mk(t)) })
 	}
