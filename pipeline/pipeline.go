@@ -98,6 +98,7 @@ type Set struct {
 	once        sync.Once
 	provenance  []Evidence
 	attestation []Evidence
+	undecided   []Evidence
 	publishes   []Evidence
 }
 

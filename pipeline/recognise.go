@@ -60,6 +60,13 @@ func (s *Set) Provenance() []Evidence { s.recognise(); return s.provenance }
 // unless `attestations: false`).
 func (s *Set) Attestations() []Evidence { s.recognise(); return s.attestation }
 
+// UndecidedAttestations returns the steps that may publish in-toto
+// attestations but whose configuration does not tell: a
+// pypa/gh-action-pypi-publish step pinned to a commit SHA with no version
+// comment, or to an expression, so that whether it is v1.11 or later (PEP
+// 740 attestations on by default) cannot be read (mechanism pypi-pep740).
+func (s *Set) UndecidedAttestations() []Evidence { s.recognise(); return s.undecided }
+
 // Publishes returns the steps that build or publish an artifact, by the
 // exhaustive list of SPEC §3 build-provenance: docker-push (`docker push`,
 // `docker image|manifest push`, `docker build|buildx build|buildx bake`
@@ -89,6 +96,7 @@ func (s *Set) recognise() {
 		}
 		s.provenance = tidy(rc.prov)
 		s.attestation = tidy(append(slices.Clone(rc.prov), rc.att...))
+		s.undecided = tidy(rc.undecided)
 		s.publishes = tidy(rc.pub)
 	})
 }
@@ -103,7 +111,7 @@ func tidy(es []Evidence) []Evidence {
 }
 
 type recogniser struct {
-	prov, att, pub []Evidence
+	prov, att, pub, undecided []Evidence
 }
 
 // KonfluxLabel is the prefix of the labels that make a `.tekton/`
@@ -194,7 +202,10 @@ func (rc *recogniser) job(j *Job) {
 				}
 			case u.Is("pypa/gh-action-pypi-publish"):
 				rc.pub = append(rc.pub, e("pypi-publish"))
-				if pep740(st) {
+				switch on, decided := pep740(st); {
+				case !decided:
+					rc.undecided = append(rc.undecided, e("pypi-pep740"))
+				case on:
 					rc.att = append(rc.att, e("pypi-pep740"))
 				}
 			case u.Is("goreleaser/goreleaser-action"):
@@ -288,27 +299,35 @@ var versionRE = regexp.MustCompile(`^v?(\d+)\.(\d+)`)
 
 // pep740 says whether a pypa/gh-action-pypi-publish step produces PEP 740
 // attestations: on by default from v1.11, with Trusted Publishing only.
-func pep740(st *Step) bool {
+// decided is false when the version cannot be read: a commit SHA without
+// a version comment, or an expression.
+func pep740(st *Step) (on, decided bool) {
 	if v, ok := st.Input("attestations"); ok && isFalse(v) {
-		return false
+		return false, true
 	}
 	if hasInput(st, "password") {
-		return false
+		return false, true
 	}
 	for _, v := range []string{st.Uses.Version, st.Uses.Comment} {
 		v = strings.TrimSpace(v)
 		switch v {
 		case "release/v1", "unstable/v1", "main", "master":
-			return true
+			return true, true
 		}
 		if m := versionRE.FindStringSubmatch(v); m != nil {
 			major, _ := strconv.Atoi(m[1])
 			minor, _ := strconv.Atoi(m[2])
-			return major > 1 || major == 1 && minor >= 11
+			return major > 1 || major == 1 && minor >= 11, true
 		}
 	}
-	return false
+	if v := st.Uses.Version; commitRE.MatchString(v) || strings.Contains(v, "${{") {
+		return false, false
+	}
+	return false, true
 }
+
+// commitRE matches a full or abbreviated commit SHA.
+var commitRE = regexp.MustCompile(`^[0-9a-fA-F]{7,40}$`)
 
 func ssdfActionAttests(st *Step) bool {
 	if v, _ := st.Input("attest"); isTrue(v) {

@@ -3,6 +3,8 @@
 package auditattestations
 
 import (
+	"fmt"
+
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/checks/internal/evidence"
 	"github.com/ssdf-dev/ssdf/pipeline"
@@ -23,7 +25,7 @@ The recognisers are exhaustive (` + "`mechanism`" + ` in the details):
 - any other ` + "`actions/attest*`" + ` action (` + "`actions/attest`" + ` with another predicate, ` + "`actions/attest-sbom`" + `);
 - ` + "`cosign-attest`" + ` — any other ` + "`cosign attest`" + ` or ` + "`cosign attest-blob`" + `;
 - ` + "`in-toto-run`" + `;
-- ` + "`pypi-pep740`" + ` — PEP 740 attestations of pypa/gh-action-pypi-publish: on by default from v1.11 (the version is read from the tag, or from the version comment after a SHA; a release branch such as ` + "`release/v1`" + ` counts), unless ` + "`attestations: false`" + ` or the step publishes with a ` + "`password:`" + ` (attestations need Trusted Publishing).
+- ` + "`pypi-pep740`" + ` — PEP 740 attestations of pypa/gh-action-pypi-publish: on by default from v1.11 (the version is read from the tag, or from the version comment after a SHA; a release branch such as ` + "`release/v1`" + ` counts), unless ` + "`attestations: false`" + ` or the step publishes with a ` + "`password:`" + ` (attestations need Trusted Publishing). A step pinned to a commit SHA with no version comment (or to an expression) does not show its version: it is undecided.
 
 Only pipelines that run in this repository count: a reusable workflow or composite action of the repository counts when a workflow of the repository uses it, a Tekton Task when a run refers to it, a GitLab hidden job through the jobs that extend it.
 
@@ -33,7 +35,7 @@ Only pipelines that run in this repository count: a reusable workflow or composi
 
 **fail** — a pipeline builds or publishes an artifact and none publishes an attestation; one finding per publishing step.
 
-**unknown** — nothing is attested, and a pipeline file could not be read or parsed, or the walk was cut short.`,
+**unknown** — nothing is attested, and a pipeline file could not be read or parsed, or the walk was cut short, or a pypa/gh-action-pypi-publish step is undecided (its version cannot be read, so whether it attaches PEP 740 attestations cannot be told; one finding per such step).`,
 	Remediation: "Publish an in-toto attestation from the pipeline that releases: on GitHub add `actions/attest-build-provenance` (or call `slsa-framework/slsa-github-generator`) after the build, give the job `id-token: write` and `attestations: write`, and keep PyPI publishing on Trusted Publishing so that `pypa/gh-action-pypi-publish` attaches PEP 740 attestations; elsewhere run `cosign attest --type slsaprovenance1` or `witness run`, use `npm publish --provenance`, set `RUNNER_GENERATE_ARTIFACTS_METADATA: \"true\"` on GitLab, or build on Konflux. `ssdf scan --attest` records the scan itself as a signed in-toto statement.",
 	Run:         run,
 }
@@ -50,6 +52,16 @@ func run(p *check.Pass) check.Result {
 	set := pipeline.Load(p)
 	found := set.Attestations()
 	d := details{Attestations: evidence.Items(found), Publishes: evidence.Items(set.Publishes())}
+	if undecided := set.UndecidedAttestations(); len(found) == 0 && len(undecided) > 0 {
+		// Never fail on what could not be read: the version decides.
+		r := check.Result{Status: check.Unknown, Details: d,
+			Reason: fmt.Sprintf("no pipeline is seen to publish an in-toto attestation, but %d pypa/gh-action-pypi-publish steps do not show their version (PEP 740 attestations are on by default from v1.11)", len(undecided))}
+		for _, e := range undecided {
+			r.Findings = append(r.Findings, check.Finding{Path: e.Path, Line: e.Line,
+				Message: fmt.Sprintf("`%s` is pinned to a commit without a version comment, so whether it attaches PEP 740 attestations cannot be told; add the version after the SHA (`# v1.12.4`)", evidence.Clip(e.Text))})
+		}
+		return r
+	}
 	return evidence.Judge(p, set, found, d, evidence.Wording{
 		Found:   "a pipeline publishes in-toto attestations",
 		Missing: "in-toto attestation",
