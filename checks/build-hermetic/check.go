@@ -29,7 +29,7 @@ var Check = &check.Check{
 The mechanisms are exhaustive (` + "`mechanism`" + ` in the details):
 
 - ` + "`konflux-hermetic`" + ` — a Konflux PipelineRun (a ` + "`.tekton/`" + ` PipelineRun with an ` + "`appstudio.openshift.io/*`" + ` label) whose params set ` + "`hermetic`" + ` to ` + "`\"true\"`" + ` and give a non-empty ` + "`prefetch-input`" + ` (the dependencies Hermeto/Cachi2 prefetches before the network-isolated build);
-- ` + "`nix-flake`" + ` — a ` + "`flake.nix`" + ` with its ` + "`flake.lock`" + ` beside it, anywhere;
+- ` + "`nix-flake`" + ` — a ` + "`flake.nix`" + `, anywhere (SPEC names a Nix flake and nothing more; whether its ` + "`flake.lock`" + ` is committed is judged by build-lockfile);
 - ` + "`bazel`" + ` — a Bazel workspace: ` + "`MODULE.bazel`" + `, ` + "`WORKSPACE`" + ` or ` + "`WORKSPACE.bazel`" + `, anywhere;
 - ` + "`go-vendor`" + ` — vendored Go modules: a ` + "`vendor/modules.txt`" + ` (the walk does not enter ` + "`vendor/`" + ` but records this one file);
 - ` + "`cargo-vendor`" + ` — the configuration ` + "`cargo vendor`" + ` prints, in a ` + "`.cargo/config.toml`" + ` (or ` + "`.cargo/config`" + `) anywhere: a ` + "`[source.vendored-sources]`" + ` table, or a ` + "`[source.NAME]`" + ` whose ` + "`replace-with`" + ` names a directory source.
@@ -38,7 +38,7 @@ Only Konflux PipelineRuns that run count (every PipelineRun under ` + "`.tekton/
 
 **pass** — at least one mechanism is found. Details: ` + "`mechanism`, `path`, `line`" + ` of the first, and ` + "`found`" + ` (up to 20 ` + "`{mechanism, path, line}`" + `).
 
-**fail** — none is found. Findings point at what comes close: a Konflux PipelineRun that is not hermetic or has no ` + "`prefetch-input`" + `, a ` + "`flake.nix`" + ` without ` + "`flake.lock`" + `, a Cargo configuration that does not replace crates.io with a vendored directory.
+**fail** — none is found. Findings point at what comes close: a Konflux PipelineRun that is not hermetic or has no ` + "`prefetch-input`" + `, a Cargo configuration that does not replace crates.io with a vendored directory.
 
 **unknown** — none is found, and a ` + "`.tekton/`" + ` file or a Cargo configuration could not be read or parsed, or the walk of the repository was cut short (a mechanism may be in what was not seen).
 
@@ -83,19 +83,13 @@ func run(p *check.Pass) check.Result {
 	var res result
 	konflux(pipeline.Load(p), tree.Contents, &res)
 
-	files := map[string]bool{}
-	for _, f := range tree.Files {
-		files[strings.ToLower(f)] = true
-	}
 	for _, f := range tree.Files {
 		dir, base := path.Split(f)
 		switch strings.ToLower(base) {
 		case "flake.nix":
-			if files[strings.ToLower(dir+"flake.lock")] {
-				res.found = append(res.found, Item{Mechanism: NixFlake, Path: f})
-			} else {
-				res.near = append(res.near, check.Finding{Path: f, Message: "a Nix flake without flake.lock beside it: its inputs are not pinned (run `nix flake lock` and commit flake.lock)"})
-			}
+			// SPEC §3 names "Nix flake" with no lock: the lock is
+			// build-lockfile's to judge (flake.nix with inputs).
+			res.found = append(res.found, Item{Mechanism: NixFlake, Path: f})
 		case "module.bazel", "workspace", "workspace.bazel":
 			res.found = append(res.found, Item{Mechanism: Bazel, Path: f})
 		case "config.toml", "config":
@@ -123,7 +117,7 @@ func run(p *check.Pass) check.Result {
 		return check.Result{Status: check.Passed, Details: d,
 			Reason: fmt.Sprintf("the build is hermetic (%s at %s, %d in all)", first.Mechanism, loc(first.Path, first.Line), len(res.found))}
 	}
-	const looked = "no Konflux hermetic build with prefetch-input, Nix flake with flake.lock, Bazel workspace, vendor/modules.txt or cargo vendor configuration was found"
+	const looked = "no Konflux hermetic build with prefetch-input, Nix flake, Bazel workspace, vendor/modules.txt or cargo vendor configuration was found"
 	switch {
 	case tree.Truncated:
 		return check.Result{Status: check.Unknown, Details: d, Findings: res.problems,
