@@ -40,7 +40,7 @@ func Run(ctx context.Context, checks []*Check, snap *snapshot.Snapshot, pol *pol
 		} else {
 			o.Result = runOne(&Pass{Snapshot: snap, Policy: pol, Now: now, Check: c, memo: m})
 		}
-		applyExceptions(&o, pol.Exceptions, now)
+		applyExceptions(&o, pol.Exceptions, snap, now)
 		normalise(&o.Result)
 		out = append(out, o)
 	}
@@ -71,15 +71,17 @@ func runOne(p *Pass) (r Result) {
 // applyExceptions turns a failure into `waived` when one valid exception
 // covers all of it: an exception without paths covers the whole check; one
 // with paths must match the path of every finding. Invalid or expired
-// exceptions never waive anything; audit-exceptions-tracked reports them.
-func applyExceptions(o *Outcome, excs []policy.Exception, now time.Time) {
+// exceptions, and those the ledger or the tracker does not back (see
+// AssessException), never waive anything; audit-exceptions-tracked
+// reports them.
+func applyExceptions(o *Outcome, excs []policy.Exception, snap *snapshot.Snapshot, now time.Time) {
 	if o.Result.Status != Failed {
 		return
 	}
 	var partial []string
 	for i := range excs {
 		e := &excs[i]
-		if e.Check != o.Check.ID || len(e.Problems(now)) > 0 {
+		if e.Check != o.Check.ID || len(AssessException(e, snap, now).Problems) > 0 {
 			continue
 		}
 		covered := 0

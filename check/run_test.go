@@ -144,3 +144,49 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestExceptionsBackedByLedgerAndTracker: an exception the ledger rejects
+// or the tracker does not back waives nothing — the driver and
+// audit-exceptions-tracked agree — while an unreadable ticket is only
+// unknown and does not stop the waiver.
+func TestExceptionsBackedByLedgerAndTracker(t *testing.T) {
+	at := now.Add(-time.Hour)
+	ledger := func(actions ...string) snapshot.Ledger {
+		l := snapshot.Ledger{Consulted: true}
+		for _, a := range actions {
+			l.Exceptions = append(l.Exceptions, snapshot.ExceptionDecision{Action: a, Check: "test-check", Ticket: "T-1", By: "bob", At: at})
+		}
+		return l
+	}
+	tracker := func(ts snapshot.TicketState) snapshot.Tracker {
+		return snapshot.Tracker{Consulted: true, Kind: "redmine", Tickets: map[string]snapshot.TicketState{"T-1": ts}}
+	}
+	for _, tc := range []struct {
+		name string
+		snap snapshot.Snapshot
+		want Status
+	}{
+		{"ledger approves", snapshot.Snapshot{Ledger: ledger("request", "approve")}, Waived},
+		{"ledger rejects", snapshot.Snapshot{Ledger: ledger("approve", "reject")}, Failed},
+		{"ledger has only a request", snapshot.Snapshot{Ledger: ledger("request")}, Failed},
+		{"ledger without exception decisions", snapshot.Snapshot{Ledger: snapshot.Ledger{Consulted: true}}, Waived},
+		{"tracker approves", snapshot.Snapshot{Tracker: tracker(snapshot.TicketState{Exists: true, Open: true, Approved: true})}, Waived},
+		{"tracker: not approved", snapshot.Snapshot{Tracker: tracker(snapshot.TicketState{Exists: true, Open: true, Status: "New"})}, Failed},
+		{"tracker: missing", snapshot.Snapshot{Tracker: tracker(snapshot.TicketState{})}, Failed},
+		{"tracker: unreadable", snapshot.Snapshot{Tracker: tracker(snapshot.TicketState{Error: "HTTP 503"})}, Waived},
+		{"tracker not consulted", snapshot.Snapshot{Tracker: snapshot.Tracker{Reason: "no token"}}, Waived},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pol := policy.Default()
+			pol.Exceptions = []policy.Exception{valid("test-check")}
+			out := Run(context.Background(), []*Check{fixed(failing("a"))}, &tc.snap, pol, now)[0]
+			if out.Result.Status != tc.want {
+				t.Errorf("status = %s, want %s (%s)", out.Result.Status, tc.want, out.Result.Reason)
+			}
+			st := AssessException(&pol.Exceptions[0], &tc.snap, now)
+			if (len(st.Problems) == 0) != (tc.want == Waived) {
+				t.Errorf("AssessException problems %v disagree with the driver (%s)", st.Problems, out.Result.Status)
+			}
+		})
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ssdf-dev/ssdf/check"
-	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
 // Check is audit-exceptions-tracked.
@@ -20,7 +19,7 @@ var Check = &check.Check{
 	Sources: []check.Source{check.Policy, check.Ledger, check.Tracker},
 	Doc: `Every exception in the policy has a reason, a ticket reference, an approver and an expiry date that is not yet past.
 
-The policy's ` + "`exceptions`" + ` are read as loaded. An exception holds through the whole of its expiry day (UTC) and has expired from the next day on. Invalid or expired exceptions never waive anything; this check is where they are reported.
+The policy's ` + "`exceptions`" + ` are read as loaded. An exception holds through the whole of its expiry day (UTC) and has expired from the next day on. An exception this check finds not valid — incomplete, expired, or (where they were read) not backed by the ledger or the tracker — waives nothing: the scan applies exceptions with the same rules (SPEC §2: a waiver needs an approved, ticketed, unexpired exception), and this check is where they are reported.
 
 **pass** — every exception has ` + "`reason`" + `, ` + "`ticket`" + `, ` + "`approvedBy`" + ` and an unexpired ` + "`expires`" + `, and, where the tracker was consulted, each ticket exists there and is approved. Where no tracker was consulted, whether the tickets exist is not verified, and the reason says so and why. Details: ` + "`exceptions`" + ` (check, ticket, expires, line).
 
@@ -79,46 +78,11 @@ func run(p *check.Pass) check.Result {
 		if !e.Expires.IsZero() {
 			x.Expires = e.Expires.Format(time.DateOnly)
 		}
-		probs := e.Problems(p.Now)
-		if useLedger {
-			st, by := ledgerState(led.Exceptions, e.Check, e.Ticket)
-			x.Ledger, x.ApprovedBy = st, by
-			switch st {
-			case "rejected":
-				probs = append(probs, "its ticket was rejected in the ledger by "+by)
-			case "unapproved":
-				if e.Ticket != "" {
-					probs = append(probs, "no approval of its ticket is recorded in the ledger")
-				}
-			}
-		}
-		if trk.Consulted && strings.TrimSpace(e.Ticket) != "" {
-			where := "the tracker"
-			if trk.Kind != "" {
-				where = "the " + trk.Kind + " tracker"
-			}
-			st, ok := trk.Tickets[e.Ticket]
-			x.Status = st.Status
-			switch {
-			case !ok:
-				x.Tracker = "error"
-				unread = append(unread, e.Ticket+" (not read)")
-			case st.Error != "":
-				x.Tracker = "error"
-				unread = append(unread, e.Ticket+" ("+st.Error+")")
-			case !st.Exists:
-				x.Tracker = "missing"
-				probs = append(probs, "its ticket "+e.Ticket+" does not exist in "+where)
-			case !st.Approved:
-				x.Tracker = "unapproved"
-				msg := "its ticket " + e.Ticket + " is not approved in " + where
-				if st.Status != "" {
-					msg += " (status " + st.Status + ")"
-				}
-				probs = append(probs, msg)
-			default:
-				x.Tracker = "approved"
-			}
+		st := check.AssessException(&e, p.Snapshot, p.Now)
+		probs := st.Problems
+		x.Ledger, x.ApprovedBy, x.Tracker, x.Status = st.Ledger, st.ApprovedBy, st.Tracker, st.Status
+		if st.Unread != "" {
+			unread = append(unread, st.Unread)
 		}
 		d.Exceptions = append(d.Exceptions, x)
 		if len(probs) > 0 {
@@ -180,31 +144,4 @@ func run(p *check.Pass) check.Result {
 		Reason:  fmt.Sprintf("all %d exceptions in %s have a reason, a ticket, an approver and an unexpired expiry date%s; whether the tickets exist was not verified, because no tracker was reachable%s", len(excs), file, ledgerNote, why),
 		Details: d,
 	}
-}
-
-// ledgerState is the ledger's state of an exception's ticket: the newest
-// approval or rejection among the decisions for the ticket (for the same
-// check, or naming none) decides; with neither it is "unapproved".
-func ledgerState(decs []snapshot.ExceptionDecision, checkID, ticket string) (state, by string) {
-	state = "unapproved"
-	ticket = strings.TrimSpace(ticket)
-	if ticket == "" {
-		return state, ""
-	}
-	for _, x := range decs {
-		if strings.TrimSpace(x.Ticket) != ticket || (x.Check != "" && x.Check != checkID) {
-			continue
-		}
-		who := x.Approver
-		if who == "" {
-			who = x.By
-		}
-		switch x.Action {
-		case "approve":
-			state, by = "approved", who
-		case "reject":
-			state, by = "rejected", who
-		}
-	}
-	return state, by
 }

@@ -67,6 +67,23 @@ func TestScanWithRealRedmine(t *testing.T) {
 		}
 	})
 
+	// The scan waives a failing check only with an exception whose ticket
+	// the tracker shows approved.
+	t.Run("waivers", func(t *testing.T) {
+		dir := t.TempDir()
+		for _, tc := range []struct {
+			ticket int
+			want   string
+		}{{approved, "waived"}, {pending, "fail"}} {
+			policy(dir, exc("codeowners-present", fmt.Sprint(tc.ticket)))
+			_, out, errOut := runIn(t, dir, vars, "scan", "--format", "json", "--checks", "codeowners-present,audit-exceptions-tracked")
+			noKey(t, out, errOut)
+			if r := results(t, out)["codeowners-present"]; r.Status != tc.want {
+				t.Errorf("exception on ticket %d: codeowners-present is %s, want %s (%s)", tc.ticket, r.Status, tc.want, r.Reason)
+			}
+		}
+	})
+
 	t.Run("open issues", func(t *testing.T) {
 		dir := t.TempDir()
 		policy(dir)
