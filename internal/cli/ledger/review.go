@@ -14,6 +14,7 @@ import (
 
 	"github.com/ssdf-dev/ssdf/codeowners"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
+	"github.com/ssdf-dev/ssdf/internal/cli/forgeconn"
 	ledgerlib "github.com/ssdf-dev/ssdf/ledger"
 	"github.com/ssdf-dev/ssdf/policy"
 	scanlib "github.com/ssdf-dev/ssdf/scan"
@@ -27,9 +28,12 @@ type DecisionOptions struct {
 	By     string
 	Target string   // review codeowners: the checkout (default ".")
 	Org    string   // review owners
-	Owners []string // review owners: the current owner list
-	Check  string
-	Ticket string
+	Owners []string // review owners: the current owner list (else read from the forge)
+	// Forge and ForgeURL name a self-hosted forge for review owners.
+	Forge    string
+	ForgeURL string
+	Check    string
+	Ticket   string
 	// Approver defaults to By.
 	Approver string
 	Expires  string
@@ -64,12 +68,16 @@ is unchanged.`, cobra.MaximumNArgs(1), RunReviewCodeowners)
 	rc.Flags().StringVar(&d.By, "by", "", "who reviewed (required)")
 	ro := mk("review owners", "owners", "Record a review of an organization's owner list",
 		`Record in the ledger that NAME reviewed the owner list of ORG (github.com/acme, or a GitLab
-group). The list is given with --owners: ssdf does not read it from the forge yet, so give the
-current owners as the forge lists them. owners-reviewed passes while the forge's owners equal a
-list reviewed within the review period.`, cobra.NoArgs, RunReviewOwners)
+group) as the forge lists it now: ssdf reads the owners (GitHub: members with the admin role;
+GitLab: Owners of the top-level group) with the token in GITHUB_TOKEN/GH_TOKEN or GITLAB_TOKEN,
+prints them and records them. Without a token, give the list with --owners exactly as the
+forge lists the owners. owners-reviewed passes while the forge's owners equal a list reviewed
+within the review period.`, cobra.NoArgs, RunReviewOwners)
 	ro.Flags().StringVar(&d.By, "by", "", "who reviewed (required)")
 	ro.Flags().StringVar(&d.Org, "org", "", "the organization or group, e.g. github.com/acme (required)")
-	ro.Flags().StringSliceVar(&d.Owners, "owners", nil, "the current owners, comma-separated (required)")
+	ro.Flags().StringSliceVar(&d.Owners, "owners", nil, "the current owners, comma-separated (default: read from the forge)")
+	ro.Flags().StringVar(&d.Forge, "forge", "", "the forge kind for a self-hosted instance: github or gitlab")
+	ro.Flags().StringVar(&d.ForgeURL, "forge-url", "", "the forge's URL for a self-hosted instance")
 	review.AddCommand(rc, ro)
 
 	exception = &cobra.Command{Use: "exception", Short: "Record an exception request, approval or rejection", Args: cobra.NoArgs,
@@ -162,11 +170,19 @@ func RunReviewCodeowners(ctx context.Context, env *clienv.Env, o *Options, d *De
 
 // RunReviewOwners runs `ssdf ledger review owners`.
 func RunReviewOwners(ctx context.Context, env *clienv.Env, o *Options, d *DecisionOptions, _ string) error {
-	if err := d.need("--org", "--by", "--owners"); err != nil {
+	if err := d.need("--org", "--by"); err != nil {
 		return err
 	}
+	list, source := d.Owners, "as given with --owners"
+	if len(d.Owners) == 0 {
+		var err error
+		if list, err = forgeOwners(ctx, env, d); err != nil {
+			return err
+		}
+		source = "as the forge lists them"
+	}
 	var owners []string
-	for _, s := range d.Owners {
+	for _, s := range list {
 		if s = strings.TrimSpace(s); s != "" {
 			owners = append(owners, s)
 		}
@@ -174,14 +190,45 @@ func RunReviewOwners(ctx context.Context, env *clienv.Env, o *Options, d *Decisi
 	slices.Sort(owners)
 	owners = slices.Compact(owners)
 	if len(owners) == 0 {
+		if len(d.Owners) == 0 {
+			return &clienv.ExitError{Code: clienv.ExitTarget, Err: fmt.Errorf("the forge lists no owner of %s: nothing to review", d.Org)}
+		}
 		return clienv.Usage("--owners lists no owner")
 	}
 	i, err := appendOne(ctx, env, o, ledgerlib.Review{Subject: ledgerlib.SubjectOwners, Org: d.Org, Owners: owners, By: d.By, At: env.Now().UTC()})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Out, "recorded the review of the owners of %s (%s) by %s as entry %d\n", d.Org, strings.Join(owners, ", "), d.By, i)
+	fmt.Fprintf(env.Out, "recorded the review of the owners of %s (%s, %s) by %s as entry %d\n", d.Org, strings.Join(owners, ", "), source, d.By, i)
 	return nil
+}
+
+// forgeOwners reads the current owners of --org from the forge, as the
+// scan does for owners-reviewed, so that the review records exactly the
+// list the check will compare.
+func forgeOwners(ctx context.Context, env *clienv.Env, d *DecisionOptions) ([]string, error) {
+	kind, base, _, org, err := auditTarget(&CollectOptions{Org: d.Org, Forge: d.Forge, ForgeURL: d.ForgeURL})
+	if err != nil {
+		return nil, err
+	}
+	if tok, vars := forgeconn.Token(env, kind); tok == "" {
+		return nil, clienv.Usage("no --owners and no %s in the environment to read the owners of %s from the forge: give one", vars, d.Org)
+	}
+	c, err := forgeconn.Connect(env, kind, base, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	if kind == "gitlab" {
+		org, _, _ = strings.Cut(org, "/") // owners are the top-level group's
+	}
+	of, err := c.Client.Org(ctx, org)
+	if err != nil {
+		return nil, &clienv.ExitError{Code: clienv.ExitTarget, Err: fmt.Errorf("read the owners of %s: %v", d.Org, err)}
+	}
+	if !of.Owners.Known() {
+		return nil, &clienv.ExitError{Code: clienv.ExitTarget, Err: fmt.Errorf("the forge did not list the owners of %s (%s): nothing was recorded", d.Org, of.Owners.Why())}
+	}
+	return of.Owners.Value, nil
 }
 
 // RunException runs `ssdf ledger exception request|approve|reject`.

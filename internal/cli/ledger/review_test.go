@@ -1,11 +1,13 @@
 package ledger_test
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ssdf-dev/ssdf/forge/fake"
 	ledgerlib "github.com/ssdf-dev/ssdf/ledger"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
@@ -70,14 +72,14 @@ func TestReviewCodeowners(t *testing.T) {
 
 func TestReviewOwners(t *testing.T) {
 	env, _, db := decisionEnv(t)
-	if code, _, stderr := run(t, env, "ledger", "review", "owners", "--org", "github.com/acme", "--by", "carol", "--ledger", db); code != 2 || !strings.Contains(stderr, "--owners is required") {
-		t.Fatalf("without --owners: %d %s", code, stderr)
+	if code, _, stderr := run(t, env, "ledger", "review", "owners", "--org", "github.com/acme", "--by", "carol", "--ledger", db); code != 2 || !strings.Contains(stderr, "no --owners and no GITHUB_TOKEN or GH_TOKEN") {
+		t.Fatalf("without --owners or a token: %d %s", code, stderr)
 	}
 	if code, _, stderr := run(t, env, "ledger", "review", "owners", "--by", "carol", "--owners", "a", "--ledger", db); code != 2 || !strings.Contains(stderr, "--org is required") {
 		t.Fatalf("without --org: %d %s", code, stderr)
 	}
 	code, stdout, stderr := run(t, env, "ledger", "review", "owners", "--org", "github.com/acme", "--by", "carol", "--owners", "bob,alice,bob", "--ledger", db)
-	if code != 0 || !strings.Contains(stdout, "owners of github.com/acme (alice, bob) by carol as entry 0") {
+	if code != 0 || !strings.Contains(stdout, "owners of github.com/acme (alice, bob, as given with --owners) by carol as entry 0") {
 		t.Fatalf("review owners: %d %s %s", code, stdout, stderr)
 	}
 	r := entries(t, env, db)[0].(ledgerlib.Review)
@@ -150,5 +152,36 @@ func TestException(t *testing.T) {
 	}
 	if r := rs[2].(ledgerlib.Exception); r.Action != "reject" || r.Approver != "alice" {
 		t.Errorf("rejection %+v", r)
+	}
+}
+
+// TestReviewOwnersFromForge: without --owners the review records the
+// owners the forge lists (as owners-reviewed will compare them), and
+// records nothing when the forge cannot list them. The token is never
+// printed.
+func TestReviewOwnersFromForge(t *testing.T) {
+	env, _, db := decisionEnv(t)
+	gh := fake.GitHub(t, nil, fake.Enterprise())
+	env = append(env, "GITHUB_TOKEN="+auditSecret)
+	u, _ := url.Parse(gh.URL)
+	org := u.Host + "/acme"
+	args := []string{"ledger", "review", "owners", "--org", org, "--forge", "github", "--forge-url", gh.URL, "--by", "carol", "--ledger", db}
+	code, stdout, stderr := run(t, env, args...)
+	noSecret(t, stdout, stderr)
+	if code != 0 || !strings.Contains(stdout, "owners of "+org+" (alice, bob, as the forge lists them) by carol as entry 0") {
+		t.Fatalf("review owners from the forge: %d %s %s", code, stdout, stderr)
+	}
+	r := entries(t, env, db)[0].(ledgerlib.Review)
+	if r.Subject != "owners" || r.Org != org || strings.Join(r.Owners, ",") != "alice,bob" {
+		t.Errorf("entry %+v", r)
+	}
+	gh.Inject(fake.Fault{Path: "/orgs/acme/members", Status: 403, Body: `{"message":"Must have admin rights"}`, EchoAuth: true})
+	code, stdout, stderr = run(t, env, args...)
+	noSecret(t, stdout, stderr)
+	if code != 3 || !strings.Contains(stderr, "did not list the owners") {
+		t.Fatalf("forge refuses: %d %s %s", code, stdout, stderr)
+	}
+	if n := len(entries(t, env, db)); n != 1 {
+		t.Errorf("%d entries after a refused read, want 1", n)
 	}
 }
