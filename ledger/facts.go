@@ -117,7 +117,16 @@ func normOrg(s string) string {
 	if i := strings.Index(s, "://"); i >= 0 {
 		s = s[i+3:]
 	}
-	return strings.Trim(s, "/")
+	s = strings.Trim(s, "/")
+	// A port is not part of the organization's name: OrgOf drops it from
+	// the scanned URL, so a review or collection recorded with
+	// "git.example:8443/acme" must match too.
+	if host, rest, ok := strings.Cut(s, "/"); ok {
+		if h, _, hasPort := strings.Cut(host, ":"); hasPort {
+			s = h + "/" + rest
+		}
+	}
+	return s
 }
 
 func lastSeg(s string) string {

@@ -61,6 +61,8 @@ func TestOrgOf(t *testing.T) {
 		{"github.com/acme", "acme", true},
 		{"https://github.com/ACME/", "github.com/acme", true},
 		{"github.com/acme", "gitlab.com/acme", false},
+		{"git.example:8443/acme", "git.example/acme", true},
+		{"https://git.example:8443/acme", "git.example/other", false},
 		{"", "acme", false},
 	} {
 		if got := OrgMatches(c.a, c.b); got != c.want {

@@ -11,21 +11,26 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ssdf-dev/ssdf/cdevents"
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/collect"
 	"github.com/ssdf-dev/ssdf/forge"
 	"github.com/ssdf-dev/ssdf/internal/cli/clienv"
 	"github.com/ssdf-dev/ssdf/internal/cli/forgeconn"
+	cliledger "github.com/ssdf-dev/ssdf/internal/cli/ledger"
 	"github.com/ssdf-dev/ssdf/internal/cli/render"
+	ledgerlib "github.com/ssdf-dev/ssdf/ledger"
 	"github.com/ssdf-dev/ssdf/policy"
 	"github.com/ssdf-dev/ssdf/report"
 	scanlib "github.com/ssdf-dev/ssdf/scan"
+	"github.com/ssdf-dev/ssdf/snapshot"
 	"github.com/ssdf-dev/ssdf/ssdf"
 )
 
-// orgChecks read only organization facts: they are the same for every
-// repository, so the summary shows them once.
-var orgChecks = []string{"access-members-mfa", "access-mfa-required", "access-ssh-only", "auditlog-available", "owners-minimal", "repo-deletion-restricted"}
+// orgChecks read only organization facts (and the ledger's, which are the
+// organization's too): they are the same for every repository, so the
+// summary shows them once.
+var orgChecks = []string{"access-members-mfa", "access-mfa-required", "access-ssh-only", "auditlog-available", "auditlog-retained", "owners-minimal", "owners-reviewed", "repo-deletion-restricted"}
 
 // runOrg scans an organization: its settings once, then every repository
 // (archived ones skipped unless asked) through the forge, writing one report
@@ -74,6 +79,10 @@ func runOrg(ctx context.Context, env *clienv.Env, o *Options, checks []*check.Ch
 	}
 	slices.SortFunc(todo, func(a, b forge.RepoRef) int { return strings.Compare(a.FullName(), b.FullName()) })
 
+	// The ledger's facts depend only on the organization: read them once
+	// for all its repositories.
+	var ledgerOnce sync.Once
+	var ledgerFacts snapshot.Ledger
 	reports := make([]*report.Report, len(todo))
 	errs := make([]error, len(todo))
 	prog := newProgress(env, len(todo))
@@ -89,6 +98,12 @@ func runOrg(ctx context.Context, env *clienv.Env, o *Options, checks []*check.Ch
 			snap, _, err := scanlib.Remote(ctx, f, scanlib.Options{PolicyPath: o.Policy, ForgeURL: base,
 				Limits: collect.Limits{MaxFileSize: o.MaxSize, MaxFiles: o.MaxFiles}}, c.WebBase+"/"+r.FullName())
 			if err == nil {
+				if o.Ledger != "" {
+					ledgerOnce.Do(func() { ledgerFacts = cliledger.ReadFacts(ctx, env, o.Ledger, snap) })
+					snap.Ledger = ledgerFacts
+				} else {
+					snap.Ledger = snapshot.Ledger{Reason: "no --ledger given"}
+				}
 				var pol *policy.Policy
 				if pol, err = scanlib.PolicyOf(snap); err == nil {
 					reports[i] = scanlib.Evaluate(ctx, snap, pol, checks, env.Now(), env.Version)
@@ -124,6 +139,45 @@ func runOrg(ctx context.Context, env *clienv.Env, o *Options, checks []*check.Ch
 	}
 	if err := render.Write(env.Out, summary, format, env.Color(), env.Checks); err != nil {
 		return err
+	}
+	if o.CDEventsSink != "" {
+		sent, failed := 0, 0
+		for _, rep := range append(slices.Clone(reports), summary) {
+			if rep == nil {
+				continue
+			}
+			if err := cdevents.Emit(ctx, o.CDEventsSink, rep, nil); err != nil {
+				failed++
+				if failed == 1 {
+					fmt.Fprintf(env.Err, "ssdf: --cdevents-sink: %s: %v (the scan goes on)\n", rep.Target.Name(), err)
+				}
+				continue
+			}
+			sent++
+		}
+		if failed > 0 {
+			fmt.Fprintf(env.Err, "ssdf: --cdevents-sink: %d of %d reports not delivered\n", failed, sent+failed)
+		}
+	}
+	if o.Ledger != "" {
+		// One entry per repository scanned, then the organization summary,
+		// appended together.
+		var recs []ledgerlib.Record
+		for _, rep := range append(slices.Clone(reports), summary) {
+			if rep == nil {
+				continue
+			}
+			e, err := cliledger.ScanEntry(rep)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, e)
+		}
+		first, err := cliledger.Append(ctx, env, o.Ledger, "", recs...)
+		if err != nil {
+			return fmt.Errorf("--ledger: %w", err)
+		}
+		fmt.Fprintf(env.Err, "ssdf: %d scans recorded in the ledger as entries %d to %d (the last is the organization summary)\n", len(recs), first, first+int64(len(recs))-1)
 	}
 	fmt.Fprintf(env.Err, "ssdf: %d repositories scanned (%d skipped as archived), reports in %s\n",
 		len(todo)-len(failedRepos), len(repos)-len(todo), dir)

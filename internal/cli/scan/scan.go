@@ -154,8 +154,8 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 		}
 	}
 	if o.CDEventsSink != "" {
-		if o.Org != "" || o.Raw {
-			return clienv.Usage("--cdevents-sink cannot be used with --org or --raw")
+		if o.Raw {
+			return clienv.Usage("--cdevents-sink cannot be used with --raw")
 		}
 		if err := cdevents.CheckSink(o.CDEventsSink); err != nil {
 			return clienv.Usage("--cdevents-sink %v", err)
@@ -164,8 +164,8 @@ func Run(ctx context.Context, env *clienv.Env, o *Options) error {
 	if o.OpenIssues && (o.Org != "" || o.Raw) {
 		return clienv.Usage("--open-issues cannot be used with --org or --raw")
 	}
-	if o.Ledger != "" && (o.Org != "" || o.Raw) {
-		return clienv.Usage("--ledger cannot be used with --org or --raw")
+	if o.Ledger != "" && o.Raw {
+		return clienv.Usage("--ledger cannot be used with --raw")
 	}
 	if o.Org != "" {
 		if o.FromRaw != "" || o.Raw {
