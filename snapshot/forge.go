@@ -108,6 +108,11 @@ type Repo struct {
 	TemplateRepository Fact[string] `json:"templateRepository"`
 	// IsTemplate is GitHub is_template.
 	IsTemplate Fact[bool] `json:"isTemplate"`
+	// CIConfigPath is GitLab ci_config_path: "" when the project uses the
+	// default .gitlab-ci.yml, else the configured path (a file of the
+	// repository, "path@group/project[:ref]" in another project, or a
+	// URL). Unsupported on GitHub.
+	CIConfigPath Fact[string] `json:"ciConfigPath"`
 	// HasIssues says whether issues are enabled.
 	HasIssues Fact[bool] `json:"hasIssues"`
 	// IssueTemplates are the issue templates the forge offers for the

@@ -3,7 +3,9 @@
 package pipelineascode
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,7 +25,7 @@ var Check = &check.Check{
 
 A file is a pipeline definition by its name and place (file names match case-insensitively; a ` + "`*`" + ` never crosses a ` + "`/`" + `):
 
-- at the root: GitHub Actions ` + "`.github/workflows/*.y{a,}ml`" + `; GitLab CI ` + "`.gitlab-ci.yml`" + `; Tekton ` + "`.tekton/*.y{a,}ml`" + `; CircleCI ` + "`.circleci/config.yml`" + `; Bitbucket ` + "`bitbucket-pipelines.yml`" + `; Buildkite ` + "`.buildkite/pipeline.y{a,}ml`" + `; Drone ` + "`.drone.yml`" + `; Woodpecker ` + "`.woodpecker.yml`" + ` and ` + "`.woodpecker/*.yml`" + `; Travis ` + "`.travis.yml`" + `;
+- at the root: GitHub Actions ` + "`.github/workflows/*.y{a,}ml`" + `; GitLab CI ` + "`.gitlab-ci.yml`" + ` or, when the GitLab project was read, the file its ` + "`ci_config_path`" + ` names (a path in the repository; a configuration in another project, ` + "`path@group/project`" + `, or at a URL is not in the repository and does not count); Tekton ` + "`.tekton/*.y{a,}ml`" + `; CircleCI ` + "`.circleci/config.yml`" + `; Bitbucket ` + "`bitbucket-pipelines.yml`" + `; Buildkite ` + "`.buildkite/pipeline.y{a,}ml`" + `; Drone ` + "`.drone.yml`" + `; Woodpecker ` + "`.woodpecker.yml`" + ` and ` + "`.woodpecker/*.yml`" + `; Travis ` + "`.travis.yml`" + `;
 - anywhere: Jenkins ` + "`Jenkinsfile`, `*.Jenkinsfile`, `Jenkinsfile.*`" + `; Azure Pipelines ` + "`azure-pipelines.yml`" + ` and ` + "`.azure-pipelines/*.yml`" + `; Spinnaker ` + "`dinghyfile`" + `;
 - anywhere, by content: Argo CD — a YAML document (in a ` + "`.yml`/`.yaml`" + ` file) whose top-level ` + "`apiVersion`" + ` starts with ` + "`argoproj.io/`" + ` and whose ` + "`kind`" + ` is ` + "`Application`, `ApplicationSet` or `AppProject`" + `. A file that does not parse as YAML (a Helm or Jinja template before rendering) is skipped; when its lines look like an Argo CD manifest it is listed in the details as ` + "`skipped`" + `.
 
@@ -54,6 +56,12 @@ func run(p *check.Pass) check.Result {
 	tree := p.Snapshot.Tree
 	set := pipeline.Load(p)
 	defs := pipeline.Definitions(tree.Files, set)
+	if def, ok := configuredGitLabCI(p); ok && !slices.Contains(defs, def) {
+		defs = append(defs, def)
+		slices.SortFunc(defs, func(a, b pipeline.Definition) int {
+			return cmp.Or(strings.Compare(string(a.System), string(b.System)), strings.Compare(a.Path, b.Path))
+		})
+	}
 	d := Details{Systems: []string{}, Files: map[string][]string{}, Counts: map[string]int{}, Skipped: set.ArgoSkipped}
 	for _, def := range defs {
 		sys := string(def.System)
@@ -96,6 +104,27 @@ func run(p *check.Pass) check.Result {
 		r.Reason += fmt.Sprintf(" (%d templated Argo CD manifests that do not parse as YAML were skipped)", len(r.Findings))
 	}
 	return r
+}
+
+// configuredGitLabCI is the GitLab project's configured CI file
+// (ci_config_path) when it names a file of the repository that the walk
+// found. A configuration in another project (path@group/project) or at a
+// URL is not in the repository; offline, nothing is configured.
+func configuredGitLabCI(p *check.Pass) (pipeline.Definition, bool) {
+	f := p.Snapshot.Forge
+	if !f.Consulted || check.ForgeKind(p) != "gitlab" || f.Repo == nil || !f.Repo.CIConfigPath.Known() {
+		return pipeline.Definition{}, false
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(f.Repo.CIConfigPath.Value), "./"), "/")
+	if path == "" || strings.Contains(path, "@") || strings.Contains(path, "://") {
+		return pipeline.Definition{}, false
+	}
+	for _, file := range p.Snapshot.Tree.Files {
+		if strings.EqualFold(file, path) {
+			return pipeline.Definition{System: pipeline.GitLabCI, Path: file}, true
+		}
+	}
+	return pipeline.Definition{}, false
 }
 
 // unreadCandidates lists what could hold a pipeline definition but was not

@@ -68,6 +68,8 @@ type GitLabProject struct {
 	// then decides).
 	IssuesAccess  string
 	IssuesEnabled *bool
+	// CIConfigPath is ci_config_path ("" the default .gitlab-ci.yml).
+	CIConfigPath string
 	// CallerAccess is permissions.project_access.access_level (0: no
 	// permissions object).
 	CallerAccess int
@@ -241,6 +243,7 @@ func (g *GitLab) AddProject(p GitLabProject) {
 		"archived":            p.Archived,
 		"web_url":             g.URL + "/" + p.Path,
 		"shared_with_groups":  []any{},
+		"ci_config_path":      p.CIConfigPath,
 	}
 	if branch == "-" {
 		set["default_branch"] = nil

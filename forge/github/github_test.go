@@ -364,6 +364,7 @@ func widgetWant(org *fake.GitHubOrg) *snapshot.Repo {
 		Visibility:         "public",
 		TemplateRepository: read("acme/service-template"),
 		IsTemplate:         read(false),
+		CIConfigPath:       gone[string]("unsupported", ""),
 		HasIssues:          read(true),
 		IssueTemplates:     gone[[]string]("unsupported", ""),
 		CodeOwnerErrors:    read([]snapshot.CodeOwnerError{}),

@@ -68,6 +68,8 @@ func (c *Client) repoREST(ctx context.Context, ref forge.RepoRef, o forge.RepoOp
 
 // notOnGitHub fills the facts GitHub has no API for.
 func notOnGitHub(repo *snapshot.Repo) {
+	repo.CIConfigPath = unavailable[string](&snapshot.Unavailable{Kind: "unsupported",
+		Reason: "GitHub has no ci_config_path: workflows live in .github/workflows"})
 	repo.IssueTemplates = unavailable[[]string](&snapshot.Unavailable{Kind: "unsupported",
 		Reason: "on GitHub, issue templates come from the repository's files and the organization's .github repository"})
 	repo.OwnerKinds = unavailable[map[string]string](&snapshot.Unavailable{Kind: "unsupported",

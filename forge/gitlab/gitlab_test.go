@@ -312,6 +312,7 @@ func TestRepoPremium(t *testing.T) {
 	want := &snapshot.Repo{
 		FullName: "acme/platform/widget", DefaultBranch: "main", Visibility: "private",
 		TemplateRepository: r.TemplateRepository, IsTemplate: r.IsTemplate,
+		CIConfigPath:    snapshot.Fact[string]{Read: true},
 		HasIssues:       snapshot.Fact[bool]{Read: true, Value: true},
 		IssueTemplates:  snapshot.Fact[[]string]{Read: true, Value: []string{"Bug", "Security"}},
 		CodeOwnerErrors: snapshot.Fact[[]snapshot.CodeOwnerError]{Read: true, Value: []snapshot.CodeOwnerError{}},
@@ -731,5 +732,38 @@ func TestVerbatimJSONCIsAnError(t *testing.T) {
 	r, err := client(t, g, token).Repo(context.Background(), forge.RepoRef{ID: 7}, forge.RepoOptions{})
 	if err != nil || r.FullName != "acme/platform/widget" || !r.Branch.Known() {
 		t.Errorf("string id: %+v, %v", r, err)
+	}
+}
+
+// ci_config_path: null and "" are the default .gitlab-ci.yml, a string is
+// the configured path, a missing key (hidden from those who cannot read the
+// code) is unknown.
+func TestCIConfigPath(t *testing.T) {
+	hidden := snapshot.Fact[string]{Err: &snapshot.Unavailable{Kind: "permission", Permission: permReporter,
+		Reason: "GitLab did not show the project's ci_config_path (it is shown only to those who can read the code)"}}
+	for _, tc := range []struct {
+		name string
+		v    any
+		want snapshot.Fact[string]
+	}{
+		{"null", nil, snapshot.Fact[string]{Read: true}},
+		{"empty", "", snapshot.Fact[string]{Read: true}},
+		{"file", "ci/pipeline.yml", snapshot.Fact[string]{Read: true, Value: "ci/pipeline.yml"}},
+		{"remote", ".gitlab-ci.yml@acme/ci-templates", snapshot.Fact[string]{Read: true, Value: ".gitlab-ci.yml@acme/ci-templates"}},
+		{"absent", fake.GitLabDelete, hidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := acme(t)
+			g.HandleJSON("/projects/7", 200, fake.GitLabPatch(g.Example("projects_id_GET.json"), map[string]any{
+				"id": 7, "path_with_namespace": "acme/platform/widget", "default_branch": "main", "ci_config_path": tc.v,
+			}))
+			r, err := client(t, g, token).Repo(context.Background(), forge.RepoRef{ID: 7}, forge.RepoOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tc.want, r.CIConfigPath); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
 	}
 }

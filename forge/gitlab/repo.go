@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -81,6 +82,7 @@ func (c *Client) Repo(ctx context.Context, ref forge.RepoRef, o forge.RepoOption
 	r.TemplateRepository = unavailable[string]("unsupported", "GitLab projects have no template_repository", "", 0)
 	r.IsTemplate = unavailable[bool]("unsupported", "GitLab projects have no is_template", "", 0)
 	r.HasIssues = hasIssues(p)
+	r.CIConfigPath = ciConfigPath(p)
 
 	var wg sync.WaitGroup
 	run := func(f func()) {
@@ -117,6 +119,23 @@ func hasIssues(p *project) snapshot.Fact[bool] {
 		return snapshot.Fact[bool]{Read: true, Value: p.IssuesEnabled.V}
 	}
 	return unavailable[bool]("unsupported", "GitLab returned neither issues_access_level nor issues_enabled for the project", "", 0)
+}
+
+// ciConfigPath maps ci_config_path: null or "" is the default
+// .gitlab-ci.yml; a missing key (GitLab shows it only to those who may
+// read the code) is unknown.
+func ciConfigPath(p *project) snapshot.Fact[string] {
+	if p.CIConfigPath == nil {
+		return unavailable[string]("permission", "GitLab did not show the project's ci_config_path (it is shown only to those who can read the code)", permReporter, 0)
+	}
+	var s *string
+	if err := json.Unmarshal(p.CIConfigPath, &s); err != nil {
+		return unavailable[string]("error", "the project's ci_config_path is not a string: "+err.Error(), "", 0)
+	}
+	if s == nil {
+		return snapshot.Fact[string]{Read: true}
+	}
+	return snapshot.Fact[string]{Read: true, Value: *s}
 }
 
 // issueTemplates lists GET /projects/:id/templates/issues: the project's

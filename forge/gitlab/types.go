@@ -157,7 +157,10 @@ type project struct {
 	EmptyRepo         flexBool   `json:"empty_repo"`
 	IssuesEnabled     flexBool   `json:"issues_enabled"`
 	IssuesAccessLevel string     `json:"issues_access_level"`
-	Namespace         struct {
+	// CIConfigPath is ci_config_path as sent: absent (the token may not
+	// read the code), null, or a string.
+	CIConfigPath json.RawMessage `json:"ci_config_path"`
+	Namespace    struct {
 		FullPath string `json:"full_path"`
 		Path     string `json:"path"`
 		Kind     string `json:"kind"`
