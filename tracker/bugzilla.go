@@ -5,12 +5,16 @@
 // later development releases, docs/en/rst/api/core/v1/general.rst at
 // release-5.3.3) and, for POST and PUT, also as Bugzilla_api_key in the
 // JSON body: the stable 5.0 and 5.2 releases read the key only as a
-// parameter (the same file at release-5.2, "Authentication"). Their GET
-// requests therefore run anonymously: a read of a bug the public cannot
-// see fails (code 102, HTTP 401) instead of guessing, but Find cannot see
-// such bugs either. Putting the key in the query string would fix that at
-// the cost of the key landing in server and proxy logs, which this
-// adapter refuses.
+// parameter (the same file at release-5.2, "Authentication"). A REST GET
+// could carry it only in the query string, where it would land in server
+// and proxy logs; so the adapter asks once, with the header, GET
+// /rest/whoami: a user means the header is read (5.1+, bugzilla.mozilla.org)
+// and reads stay on REST; "no such resource" (32614: 5.0 has no whoami) or
+// "login required" (410: the header was ignored) means reads go through
+// JSON-RPC (POST /jsonrpc.cgi: Bug.search, Bug.get, Bug.comments,
+// Bug.fields, with Bugzilla_api_key among the params), so that Find sees
+// bugs the public cannot and never opens a duplicate of a private one. An
+// invalid key (306) is an error. Without a key, reads are anonymous REST.
 //
 // Errors are {"error":true,"code":N,"message":…}; the HTTP status follows
 // REST_STATUS_CODE_MAP (Bugzilla/WebService/Constants.pm): 101 "bug does
@@ -46,6 +50,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // legacyPageSize is how many records the bugzilla/redmine/mantis/trac
@@ -217,6 +222,11 @@ type Bugzilla struct {
 	Version string
 	apiKey  string
 	c       legacyHTTP
+
+	mu sync.Mutex
+	// rpcReads is decided once by readMode: reads go through JSON-RPC
+	// because the server ignores the key header.
+	rpcReads *bool
 }
 
 // NewBugzilla returns the adapter for product/component ("Product/Component")
@@ -285,6 +295,97 @@ func (b *Bugzilla) withKey(in map[string]any) map[string]any {
 // Kind implements Tracker.
 func (b *Bugzilla) Kind() string { return "bugzilla" }
 
+// readMode reports, deciding it once, whether reads must go through
+// JSON-RPC because the server ignores the key header (see the file
+// comment).
+func (b *Bugzilla) readMode(ctx context.Context) (rpc bool, err error) {
+	if b.apiKey == "" {
+		return false, nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.rpcReads != nil {
+		return *b.rpcReads, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", b.base+"/rest/whoami", nil)
+	if err != nil {
+		return false, fmt.Errorf("bugzilla: %s", b.c.scrub(err.Error()))
+	}
+	req.Header.Set("Accept", "application/json")
+	b.c.auth(req)
+	hc := b.c.hc
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return false, fmt.Errorf("bugzilla: GET /rest/whoami: %s", b.c.scrub(err.Error()))
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	var who struct {
+		ID int `json:"id"`
+	}
+	e, isErr := bzParseError(data)
+	switch {
+	case resp.StatusCode/100 == 2 && !isErr && json.Unmarshal(data, &who) == nil && who.ID != 0:
+		rpc = false
+	case isErr && (e.Code == 32614 || e.Code == 410):
+		rpc = true
+	case isErr && e.Code == 306:
+		return false, fmt.Errorf("bugzilla: the API key was refused: %s (code 306)", b.c.scrub(e.Message))
+	default:
+		msg := b.c.scrub(bzDescribe(data))
+		if msg == "" {
+			msg = strings.Join(strings.Fields(b.c.scrub(string(data))), " ")
+			if len(msg) > 200 {
+				msg = msg[:200] + "…"
+			}
+		}
+		return false, fmt.Errorf("bugzilla: GET /rest/whoami: HTTP %d: %s", resp.StatusCode, msg)
+	}
+	b.rpcReads = &rpc
+	return rpc, nil
+}
+
+// read is one read: GET restPath over REST, or method with params over
+// JSON-RPC when the server ignores the key header. The replies of both
+// have the same shape.
+func (b *Bugzilla) read(ctx context.Context, restPath, method string, params map[string]any, out any) error {
+	rpc, err := b.readMode(ctx)
+	if err != nil {
+		return err
+	}
+	if !rpc {
+		return b.c.do(ctx, "GET", b.base+restPath, nil, out)
+	}
+	var reply struct {
+		Result json.RawMessage `json:"result"`
+		Error  *struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	req := map[string]any{"method": method, "params": []any{b.withKey(params)}, "id": 1}
+	if err := b.c.do(ctx, "POST", b.base+"/jsonrpc.cgi", req, &reply); err != nil {
+		return err
+	}
+	if e := reply.Error; e != nil {
+		err := fmt.Errorf("bugzilla: %s: %s (code %d)", method, b.c.scrub(strings.Join(strings.Fields(e.Message), " ")), e.Code)
+		if e.Code == 101 {
+			return fmt.Errorf("%w: %w", err, ErrNotFound)
+		}
+		return err
+	}
+	if len(reply.Result) == 0 || string(reply.Result) == "null" {
+		return fmt.Errorf("bugzilla: %s: the reply has no result", method)
+	}
+	if err := json.Unmarshal(reply.Result, out); err != nil {
+		return fmt.Errorf("bugzilla: %s: decoding the result: %s", method, b.c.scrub(err.Error()))
+	}
+	return nil
+}
+
 type bzBug struct {
 	ID         int      `json:"id"`
 	Summary    string   `json:"summary"`
@@ -333,10 +434,15 @@ func (b *Bugzilla) Find(ctx context.Context, fp string) (*Ticket, error) {
 		if b.component != "" {
 			q.Set("component", b.component)
 		}
+		params := map[string]any{"product": b.product, "whiteboard": bzTag(fp), "include_fields": strings.Split(bzFields, ","),
+			"limit": legacyPageSize, "offset": offset}
+		if b.component != "" {
+			params["component"] = b.component
+		}
 		var r struct {
 			Bugs []bzBug `json:"bugs"`
 		}
-		if err := b.c.do(ctx, "GET", b.base+"/rest/bug?"+q.Encode(), nil, &r); err != nil {
+		if err := b.read(ctx, "/rest/bug?"+q.Encode(), "Bug.search", params, &r); err != nil {
 			return nil, err
 		}
 		for _, bug := range r.Bugs {
@@ -366,7 +472,8 @@ func (b *Bugzilla) fillBody(ctx context.Context, t *Ticket) error {
 			} `json:"comments"`
 		} `json:"bugs"`
 	}
-	if err := b.c.do(ctx, "GET", b.base+"/rest/bug/"+t.ID+"/comment", nil, &r); err != nil {
+	id, _ := strconv.Atoi(t.ID)
+	if err := b.read(ctx, "/rest/bug/"+t.ID+"/comment", "Bug.comments", map[string]any{"ids": []int{id}}, &r); err != nil {
 		return err
 	}
 	cs := r.Bugs[t.ID].Comments
@@ -465,7 +572,7 @@ func (b *Bugzilla) reopenStatus(ctx context.Context, from string) (string, error
 			} `json:"values"`
 		} `json:"fields"`
 	}
-	if err := b.c.do(ctx, "GET", b.base+"/rest/field/bug/bug_status", nil, &r); err != nil {
+	if err := b.read(ctx, "/rest/field/bug/bug_status", "Bug.fields", map[string]any{"names": []string{"bug_status"}}, &r); err != nil {
 		return "", err
 	}
 	open := map[string]bool{}
@@ -500,7 +607,9 @@ func (b *Bugzilla) Get(ctx context.Context, ref string) (*Ticket, error) {
 	var r struct {
 		Bugs []bzBug `json:"bugs"`
 	}
-	if err := b.c.do(ctx, "GET", b.base+"/rest/bug/"+n+"?include_fields="+bzFields, nil, &r); err != nil {
+	id, _ := strconv.Atoi(n)
+	if err := b.read(ctx, "/rest/bug/"+n+"?include_fields="+bzFields, "Bug.get",
+		map[string]any{"ids": []int{id}, "include_fields": strings.Split(bzFields, ",")}, &r); err != nil {
 		return nil, err
 	}
 	if len(r.Bugs) == 0 {

@@ -27,6 +27,9 @@ type lgIssue struct {
 	Keywords   []string
 	Comments   []string
 	TS         int
+	// Private: only an authenticated client sees it (Bugzilla: a bug in
+	// a group the public is not in).
+	Private bool
 }
 
 // lgStore is the state the four fakes share in shape.
@@ -254,6 +257,20 @@ func TestLegacyRef(t *testing.T) {
 func newBugzillaFake(t *testing.T) lgFake { return newBugzillaFakeAuth(t, true) }
 
 func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
+	return newBugzillaFakeOpts(t, bzFakeOpts{headerAuth: headerAuth})
+}
+
+// bzFakeOpts: headerAuth — the server reads X-BUGZILLA-API-KEY and has
+// /rest/whoami (5.1+, bugzilla.mozilla.org), else it is a stable 5.0/5.2
+// (the key only as a parameter, no whoami); private — every bug the
+// adapter creates is in a group the public cannot see.
+type bzFakeOpts struct {
+	headerAuth bool
+	private    bool
+}
+
+func newBugzillaFakeOpts(t *testing.T, opts bzFakeOpts) lgFake {
+	headerAuth := opts.headerAuth
 	const key = "bz-secret-key-123"
 	s := &lgStore{}
 	type stDef struct {
@@ -275,6 +292,26 @@ func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 		return map[string]any{"id": is.ID, "summary": is.Title, "status": is.Status, "resolution": is.Resolution,
 			"is_open": workflow[is.Status].open, "whiteboard": is.Whiteboard, "keywords": kw, "product": "Prod", "component": "Comp"}
 	}
+	// statusField is Bug.fields for bug_status; comments is Bug.comments
+	// of one bug: the same over REST and JSON-RPC.
+	statusField := func() map[string]any {
+		var vals []any
+		for name, st := range workflow {
+			var to []any
+			for _, n := range st.to {
+				to = append(to, map[string]any{"name": n, "comment_required": false})
+			}
+			vals = append(vals, map[string]any{"name": name, "is_open": st.open, "can_change_to": to})
+		}
+		return map[string]any{"fields": []any{map[string]any{"name": "bug_status", "values": vals}}}
+	}
+	comments := func(is *lgIssue) map[string]any {
+		var cs []any
+		for i, c := range is.Comments {
+			cs = append(cs, map[string]any{"id": 100*is.ID + i, "count": i, "text": c})
+		}
+		return map[string]any{"bugs": map[string]any{strconv.Itoa(is.ID): map[string]any{"comments": cs}}, "comments": map[string]any{}}
+	}
 	bzErr := func(w http.ResponseWriter, status, code int, msg string) {
 		lgJSON(w, status, map[string]any{"error": true, "code": code, "message": msg, "documentation": "https://bugzilla.readthedocs.org/en/latest/api/"})
 	}
@@ -286,6 +323,9 @@ func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 			return
 		}
 		p := r.URL.Path
+		if strings.Contains(r.URL.RawQuery, key) {
+			t.Errorf("the API key travels in a URL: %s %s", r.Method, p)
+		}
 		var in map[string]any
 		if r.Body != nil && r.Method != "GET" {
 			json.NewDecoder(r.Body).Decode(&in)
@@ -301,11 +341,99 @@ func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 			bzErr(w, 400, 306, "The API key you specified is invalid.")
 			return
 		}
+		authed := sent == key
+		if p == "/jsonrpc.cgi" && r.Method == "POST" {
+			// JSON-RPC (Bugzilla/WebService/Server/JSONRPC.pm): the key
+			// among the params; errors in the envelope, HTTP 200.
+			var params map[string]any
+			if ps, ok := in["params"].([]any); ok && len(ps) == 1 {
+				params, _ = ps[0].(map[string]any)
+			}
+			rpcErr := func(code int, msg string) {
+				lgJSON(w, 200, map[string]any{"result": nil, "error": map[string]any{"code": code, "message": msg}, "id": in["id"]})
+			}
+			if params == nil {
+				rpcErr(-32600, "params must be an array of one object")
+				return
+			}
+			if k, _ := params["Bugzilla_api_key"].(string); k != "" && k != key {
+				rpcErr(306, "The API key you specified is invalid.")
+				return
+			} else {
+				authed = k == key
+			}
+			num := func(v any) int { f, _ := v.(float64); return int(f) }
+			firstID := func() int {
+				ids, _ := params["ids"].([]any)
+				if len(ids) != 1 {
+					return 0
+				}
+				return num(ids[0])
+			}
+			result := func(v any) { lgJSON(w, 200, map[string]any{"result": v, "error": nil, "id": in["id"]}) }
+			switch in["method"] {
+			case "Bug.search":
+				s.lists++
+				str := func(k string) string { v, _ := params[k].(string); return v }
+				if str("product") != "Prod" || str("component") != "Comp" {
+					t.Errorf("Bug.search without product/component: %v", params)
+				}
+				var hits []any
+				for _, is := range s.issues {
+					if is.Private && !authed {
+						continue
+					}
+					if wb := str("whiteboard"); wb != "" && !strings.Contains(strings.ToLower(is.Whiteboard), strings.ToLower(wb)) {
+						continue
+					}
+					hits = append(hits, bug(is))
+				}
+				off, lim := num(params["offset"]), num(params["limit"])
+				off = min(off, len(hits))
+				hits = hits[off:]
+				if lim > 0 && lim < len(hits) {
+					hits = hits[:lim]
+				}
+				if hits == nil {
+					hits = []any{}
+				}
+				result(map[string]any{"bugs": hits})
+			case "Bug.get", "Bug.comments":
+				id := firstID()
+				is := s.get(id)
+				switch {
+				case is == nil:
+					rpcErr(101, fmt.Sprintf("Bug #%d does not exist.", id))
+				case is.Private && !authed:
+					rpcErr(102, fmt.Sprintf("You are not authorized to access bug #%d.", id))
+				case in["method"] == "Bug.get":
+					result(map[string]any{"bugs": []any{bug(is)}, "faults": []any{}})
+				default:
+					result(comments(is))
+				}
+			case "Bug.fields":
+				result(statusField())
+			default:
+				rpcErr(32000, fmt.Sprintf("The method '%v' is not supported by this fake.", in["method"]))
+			}
+			return
+		}
 		if sent == "" && r.Method != "GET" {
 			bzErr(w, 401, 410, "You must log in before using this part of Bugzilla.")
 			return
 		}
 		switch {
+		case r.Method == "GET" && p == "/rest/whoami":
+			// User.whoami exists from 5.1 on; 5.0/5.2 answer "no such
+			// resource".
+			switch {
+			case !headerAuth:
+				bzErr(w, 404, 32614, "A REST API resource was not found for 'GET /rest/whoami'.")
+			case !authed:
+				bzErr(w, 401, 410, "You must log in before using this part of Bugzilla.")
+			default:
+				lgJSON(w, 200, map[string]any{"id": 7, "name": "ssdf-bot@example.org", "real_name": "ssdf bot", "login": "ssdf-bot@example.org"})
+			}
 		case r.Method == "GET" && p == "/rest/bug":
 			s.lists++
 			q := r.URL.Query()
@@ -314,6 +442,9 @@ func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 			}
 			var hits []any
 			for _, is := range s.issues {
+				if is.Private && !authed {
+					continue
+				}
 				if wb := q.Get("whiteboard"); wb != "" && !strings.Contains(strings.ToLower(is.Whiteboard), strings.ToLower(wb)) {
 					continue
 				}
@@ -337,15 +468,7 @@ func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 			}
 			lgJSON(w, 200, map[string]any{"bugs": hits})
 		case r.Method == "GET" && p == "/rest/field/bug/bug_status":
-			var vals []any
-			for name, st := range workflow {
-				var to []any
-				for _, n := range st.to {
-					to = append(to, map[string]any{"name": n, "comment_required": false})
-				}
-				vals = append(vals, map[string]any{"name": name, "is_open": st.open, "can_change_to": to})
-			}
-			lgJSON(w, 200, map[string]any{"fields": []any{map[string]any{"name": "bug_status", "values": vals}}})
+			lgJSON(w, 200, statusField())
 		case r.Method == "POST" && p == "/rest/bug":
 			for _, k := range []string{"product", "component", "summary", "version"} {
 				if in[k] == nil || in[k] == "" {
@@ -355,7 +478,7 @@ func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 			}
 			d, _ := in["description"].(string)
 			wb, _ := in["whiteboard"].(string)
-			is := s.add(&lgIssue{Title: in["summary"].(string), Whiteboard: wb, Status: "CONFIRMED", Comments: []string{d}})
+			is := s.add(&lgIssue{Title: in["summary"].(string), Whiteboard: wb, Status: "CONFIRMED", Comments: []string{d}, Private: opts.private})
 			lgJSON(w, 200, map[string]any{"id": is.ID})
 		default:
 			id, ok := lgPathID(p, "/rest/bug/", "/comment")
@@ -365,11 +488,11 @@ func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 					bzErr(w, 404, 101, fmt.Sprintf("Bug #%d does not exist.", id))
 					return
 				}
-				var cs []any
-				for i, c := range is.Comments {
-					cs = append(cs, map[string]any{"id": 100*id + i, "count": i, "text": c})
+				if is.Private && !authed {
+					bzErr(w, 401, 102, fmt.Sprintf("You are not authorized to access bug #%d.", id))
+					return
 				}
-				lgJSON(w, 200, map[string]any{"bugs": map[string]any{strconv.Itoa(id): map[string]any{"comments": cs}}, "comments": map[string]any{}})
+				lgJSON(w, 200, comments(is))
 				return
 			}
 			id, ok = lgPathID(p, "/rest/bug/", "")
@@ -380,6 +503,10 @@ func newBugzillaFakeAuth(t *testing.T, headerAuth bool) lgFake {
 			is := s.get(id)
 			if is == nil {
 				bzErr(w, 404, 101, fmt.Sprintf("Bug #%d does not exist.", id))
+				return
+			}
+			if is.Private && !authed {
+				bzErr(w, 401, 102, fmt.Sprintf("You are not authorized to access bug #%d.", id))
 				return
 			}
 			switch r.Method {
@@ -504,6 +631,54 @@ func TestBugzillaDocumented(t *testing.T) {
 		_, err := NewBugzilla(srv.URL, "P/C", "k", srv.Client()).Get(ctx, "1")
 		if err == nil || !strings.Contains(err.Error(), "not authorized") {
 			t.Errorf("Get with an error body in a 200: %v", err)
+		}
+	})
+}
+
+// TestBugzillaPrivateBugs: on a stable 5.0/5.2, which ignores the key
+// header, reads go through JSON-RPC with the key in the body, so private
+// ssdf bugs are found again and never duplicated; on 5.1+ they stay on
+// REST. The key never travels in a URL (the fake fails the test if it
+// does) and never appears in an error.
+func TestBugzillaPrivateBugs(t *testing.T) {
+	ctx := context.Background()
+	for _, headerAuth := range []bool{false, true} {
+		t.Run(fmt.Sprintf("headerAuth=%v", headerAuth), func(t *testing.T) {
+			f := newBugzillaFakeOpts(t, bzFakeOpts{headerAuth: headerAuth, private: true})
+			r := syncReport(map[string]string{"codeowners-present": "fail", "branch-protection": "fail"})
+			for i := range 3 {
+				s, err := Sync(ctx, f.tr, syncRepo, r)
+				if err != nil || len(s.Errors) > 0 {
+					t.Fatalf("scan %d: %v %v", i, s, err)
+				}
+				if i > 0 && len(s.Opened) != 0 {
+					t.Fatalf("scan %d opened %v: a private bug was not found again", i, s.Opened)
+				}
+			}
+			if n := len(f.store.issues); n != 2 {
+				t.Fatalf("%d bugs, want 2", n)
+			}
+			got, err := f.tr.Get(ctx, "1")
+			if err != nil || got.Fingerprint == "" || !got.Open {
+				t.Fatalf("Get(private bug) = %+v, %v", got, err)
+			}
+			if _, err := f.tr.Get(ctx, "99"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Get(99) = %v, want ErrNotFound", err)
+			}
+			if err := f.tr.Close(ctx, "1", "fixed"); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := f.tr.Get(ctx, "1"); got == nil || got.Open {
+				t.Errorf("after Close: %+v", got)
+			}
+		})
+	}
+	t.Run("refused key", func(t *testing.T) {
+		f := newBugzillaFake(t)
+		bad := NewBugzilla(f.tr.(*Bugzilla).base, "Prod/Comp", "not-the-key-4242", f.tr.(*Bugzilla).c.hc)
+		_, err := bad.Find(ctx, "fp")
+		if err == nil || !strings.Contains(err.Error(), "306") || strings.Contains(err.Error(), "not-the-key-4242") {
+			t.Fatalf("Find with a refused key = %v", err)
 		}
 	})
 }
