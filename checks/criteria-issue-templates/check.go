@@ -4,6 +4,7 @@ package criteriaissuetemplates
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -27,7 +28,7 @@ Which locations count depends on the forge of the repository (` + "`target.forge
 
 File names match case-insensitively. A YAML issue form is read with a safe YAML reader (an alias bomb is refused, never expanded); a form that does not parse, or lacks ` + "`name`, `description` or `body`" + `, still counts as a template — the team did write one — but is reported as a finding, since GitHub will not offer it.
 
-Forge part, when the files hold no template: on GitHub, the organization's ` + "`.github`" + ` repository supplies default issue templates to every repository that has no ` + "`.github/ISSUE_TEMPLATE/`" + ` directory of its own; on GitLab, ` + "`GET /projects/:id/templates/issues`" + ` lists the templates the project offers, its group's and the instance's included.
+Forge part, when the files hold no template: on GitHub, the organization's ` + "`.github`" + ` repository supplies default issue templates (by the same rule: ` + "`*.md`, `*.yml`, `*.yaml`" + ` in its ` + "`ISSUE_TEMPLATE/`" + ` folder, not ` + "`config.yml`" + `) to every repository that has no ` + "`.github/ISSUE_TEMPLATE/`" + ` directory of its own; on GitLab, ` + "`GET /projects/:id/templates/issues`" + ` lists the templates the project offers, its group's and the instance's included.
 
 **pass** — at least one template is at the forge's locations, or the forge supplies one. Details: ` + "`forge`" + `, ` + "`templates`" + `, and ` + "`source: forge`" + ` when the forge supplies them.
 
@@ -104,6 +105,9 @@ func run(p *check.Pass) check.Result {
 			supply = fs.Org.IssueTemplates
 		}
 	}
+	if forge == template.GitHub && supply.Known() {
+		supply.Value = orgTemplates(supply.Value)
+	}
 	if supply.Known() && len(supply.Value) > 0 && len(ownDir) == 0 && (forge == template.GitLab || !tree.Truncated) {
 		names := slices.Clone(supply.Value)
 		slices.Sort(names)
@@ -138,6 +142,22 @@ func run(p *check.Pass) check.Result {
 	}
 	r.Findings = findings
 	return r
+}
+
+// orgTemplates keeps the issue templates among the files of the
+// organization's ISSUE_TEMPLATE folder: Markdown or YAML, not config.yml
+// (which configures the chooser but is no template).
+func orgTemplates(files []string) []string {
+	var out []string
+	for _, f := range files {
+		base := strings.ToLower(path.Base(f))
+		switch ext := path.Ext(base); {
+		case base == "config.yml" || base == "config.yaml":
+		case ext == ".md" || ext == ".yml" || ext == ".yaml":
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func forgeSupply(forge string) string {
