@@ -98,6 +98,7 @@ func unavailableRepo(r forge.RepoRef, u *snapshot.Unavailable) *snapshot.Repo {
 		DefaultBranch:      r.DefaultBranch,
 		TemplateRepository: snapshot.Fact[string]{Err: u},
 		IsTemplate:         snapshot.Fact[bool]{Err: u},
+		CIConfigPath:       snapshot.Fact[string]{Err: u},
 		HasIssues:          snapshot.Fact[bool]{Err: u},
 		IssueTemplates:     snapshot.Fact[[]string]{Err: u},
 		CodeOwnerErrors:    snapshot.Fact[[]snapshot.CodeOwnerError]{Err: u},
