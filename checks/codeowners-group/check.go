@@ -7,6 +7,7 @@ import (
 
 	"github.com/ssdf-dev/ssdf/check"
 	"github.com/ssdf-dev/ssdf/codeowners"
+	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
 // Check is codeowners-group.
@@ -27,7 +28,8 @@ role ` + "`@@…`" + `) or at least two individuals; without a catch-all, every 
   ` + "`fail`" + `. Without a catch-all, a rule that names owners rests on a single individual.
 - GitLab section default owners are the owners of that section's ownerless rules, not a catch-all.
 - On GitLab a bare ` + "`@name`" + ` counts as one individual unless the forge resolves it to a group; when
-  that decides the result and the forge was not consulted, the result is **unknown**.
+  that decides the result and the forge was not consulted, or could not resolve the owners (the reason says why),
+  the result is **unknown**. A name the forge read but did not resolve to a group is an individual.
 - **not-applicable**: ` + "`codeowners-present`" + ` fails (no CODEOWNERS designates owners).
 - **unknown**: also when the CODEOWNERS was not read, or none was found but the walk stopped early.
 
@@ -104,12 +106,34 @@ func run(p *check.Pass) check.Result {
 	}
 	f := loc.File
 	forge := p.Snapshot.Forge
+	var kinds snapshot.Fact[map[string]string]
+	if forge.Consulted && forge.Repo != nil {
+		kinds = forge.Repo.OwnerKinds
+	}
 	notConsulted := func(what string) check.Result {
-		why := forge.Reason
-		if why == "" {
-			why = "the forge was not read"
+		if !forge.Consulted {
+			why := forge.Reason
+			if why == "" {
+				why = "the forge was not read"
+			}
+			return check.Resultf(check.Unknown, "Whether %s is a GitLab group decides the result, and the forge was not consulted (%s).", what, why)
 		}
-		return check.Resultf(check.Unknown, "Whether %s is a GitLab group decides the result, and the forge was not consulted (%s).", what, why)
+		return check.Resultf(check.Unknown, "Whether %s is a GitLab group decides the result, and the forge could not tell: %s.", what,
+			check.FactOf("how GitLab resolves the CODEOWNERS owners", kinds).Why())
+	}
+	// resolve settles a maybeGroup rule with the forge: group when the
+	// forge resolved its bare @name to a group, single when it was read and
+	// did not; maybeGroup while the forge could not be read.
+	resolve := func(r *codeowners.Rule) verdict {
+		if !kinds.Known() {
+			return maybeGroup
+		}
+		for _, o := range r.Owners {
+			if o.Kind == codeowners.User && ownerKind(kinds.Value, o.Text) == "group" {
+				return group
+			}
+		}
+		return single
 	}
 
 	if ca := f.CatchAll(); ca != nil {
@@ -123,14 +147,16 @@ func run(p *check.Pass) check.Result {
 			r.Findings = []check.Finding{{Path: loc.Path, Line: ca.Line, Message: "the catch-all rule names no owner, so files without a more specific rule have none"}}
 			return r
 		}
-		switch judge(ca, f.Dialect) {
+		v := judge(ca, f.Dialect)
+		if v == maybeGroup {
+			v = resolve(ca)
+		}
+		switch v {
 		case group:
-			r.Status, r.Reason = check.Passed, where+" names "+describe(ca)+"."
+			r.Status, r.Reason = check.Passed, where+" names "+describe(ca, kinds.Value)+"."
 			return r
 		case maybeGroup:
-			if !forge.Consulted {
-				return withDetails(notConsulted(ca.Owners[0].Text+" in the catch-all rule"), d)
-			}
+			return withDetails(notConsulted(ca.Owners[0].Text+" in the catch-all rule"), d)
 		}
 		d.Single = 1
 		r.Details = d
@@ -147,19 +173,19 @@ func run(p *check.Pass) check.Result {
 			continue
 		}
 		d.Rules++
-		switch judge(r, f.Dialect) {
+		v := judge(r, f.Dialect)
+		if v == maybeGroup {
+			v = resolve(r)
+		}
+		switch v {
 		case single:
 			singles = append(singles, r)
 		case maybeGroup:
 			maybes = append(maybes, r)
 		}
 	}
-	if len(singles) == 0 && len(maybes) > 0 && !forge.Consulted {
+	if len(singles) == 0 && len(maybes) > 0 {
 		return withDetails(notConsulted(names(maybes)), d)
-	}
-	if forge.Consulted {
-		// The forge was read and did not resolve these names to groups.
-		singles = append(singles, maybes...)
 	}
 	d.Single = len(singles)
 	if len(singles) == 0 {
@@ -190,9 +216,26 @@ func withDetails(r check.Result, d Details) check.Result {
 	return r
 }
 
+// ownerKind is how the forge resolved a CODEOWNERS owner ("user",
+// "group", or "" when it did not resolve it).
+func ownerKind(kinds map[string]string, owner string) string {
+	if k, ok := kinds[owner]; ok {
+		return k
+	}
+	for o, k := range kinds {
+		if strings.EqualFold(o, owner) {
+			return k
+		}
+	}
+	return ""
+}
+
 // describe says what kind of owners a group-owned rule names.
-func describe(r *codeowners.Rule) string {
+func describe(r *codeowners.Rule, kinds map[string]string) string {
 	for _, o := range r.Owners {
+		if o.Kind == codeowners.User && ownerKind(kinds, o.Text) == "group" {
+			return "the group " + o.Text
+		}
 		switch o.Kind {
 		case codeowners.Team:
 			return "the team " + o.Text
