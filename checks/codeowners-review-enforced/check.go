@@ -25,7 +25,7 @@ var Check = &check.Check{
 
 **fail**: the branch protection was read and none holds.
 
-**unknown**: the forge was not consulted, or the branch protection could not be read — all of it, or the classic protection beside readable rulesets (the reason names the missing permission or plan) — and what could be read does not show the requirement.`,
+**unknown**: the forge was not consulted, or the project's GitLab plan lacks code-owner approval (a Premium feature: the approval rules, of the same tier, answer that the plan lacks them; GitLab Free still reports ` + "`code_owner_approval_required: false`" + `), or the branch protection could not be read — all of it, or the classic protection beside readable rulesets (the reason names the missing permission or plan) — and what could be read does not show the requirement.`,
 	Remediation: "On GitHub, add to a ruleset that targets the default branch (repository or organization rulesets both count) a pull-request rule with `\"require_code_owner_review\": true`, for example `{\"type\": \"pull_request\", \"parameters\": {\"required_approving_review_count\": 1, \"require_code_owner_review\": true, ...}}`, and set its enforcement to `active`; or tick \"Require review from Code Owners\" in the branch's classic protection. On GitLab (Premium), protect the default branch with \"Code owner approval\" on (`code_owner_approval_required: true`).",
 	Run:         run,
 }
@@ -69,7 +69,7 @@ func run(p *check.Pass) check.Result {
 			findings = inactive
 		}
 	}
-	if r, ok := check.ForgeUnknown(p, fact, branchrules.Classic(b)); ok {
+	if r, ok := check.ForgeUnknown(p, fact, branchrules.Classic(b), premium(b)); ok {
 		r.Findings, r.Details = findings, d
 		return r
 	}
@@ -84,6 +84,19 @@ func run(p *check.Pass) check.Result {
 	}
 	r.Reason = fmt.Sprintf("Neither classic branch protection nor an active ruleset requires review from code owners on %s.", branchrules.Name(branch))
 	return r
+}
+
+// premium is GitLab's plan as it bears on code-owner approval, a Premium
+// feature: unknown when the approval rules, of the same tier, showed that
+// the plan lacks them (GitLab Free still answers
+// code_owner_approval_required: false, which then proves nothing).
+func premium(b snapshot.BranchRules) check.ForgeFact {
+	var u *snapshot.Unavailable
+	if g := b.GitLab; g != nil && g.ApprovalsUnavailable != nil && g.ApprovalsUnavailable.Kind == "plan" {
+		u = &snapshot.Unavailable{Kind: "plan", Status: g.ApprovalsUnavailable.Status,
+			Reason: "code-owner approval is a GitLab Premium feature, and " + g.ApprovalsUnavailable.Reason}
+	}
+	return check.PartOf("code-owner approval on this project's plan", u)
 }
 
 func requiresCodeOwners(rs snapshot.Ruleset) bool {
