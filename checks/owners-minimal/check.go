@@ -23,7 +23,7 @@ The owners are the GitHub organization members with ` + "`role=admin`" + `, or t
 
 - **pass**: the count is within the bounds. Details: ` + "`owners`" + ` (the list), ` + "`count`" + `, ` + "`min`" + `, ` + "`max`" + `.
 - **fail**: fewer or more owners than the bounds allow; the same details.
-- **unknown**: the forge was not consulted, or the owners could not be listed (the reason names the missing permission).`,
+- **unknown**: the forge was not consulted, or the owners could not be listed (the reason names the missing permission) — also on GitHub when the token is not a member of the organization, since GitHub then lists only the public members.`,
 	Remediation: "Bring the owners within the policy's bounds: on GitHub demote owners who do not need the role with `gh api -X PUT orgs/ORG/memberships/USER -f role=member` (or promote a second trusted person with `-f role=admin`); on GitLab change their role on the top-level group from Owner to Maintainer, or add a second Owner. If your organization needs other bounds, set them in the policy, for example `owners: {min: 2, max: 7}`.",
 	Run:         run,
 }

@@ -33,6 +33,9 @@ type GitHubOrg struct {
 	// is null, filter=2fa_disabled is refused (403), the audit log is
 	// refused (403).
 	Member bool
+	// Outsider, set with Member, makes the token's user no member at all:
+	// GET /user/memberships/orgs/{org} answers 404.
+	Outsider bool
 	// TwoFactorRequired is two_factor_requirement_enabled (for owners).
 	TwoFactorRequired bool
 	// MembersCanDeleteRepos is members_can_delete_repositories; nil leaves
@@ -226,6 +229,7 @@ func (g *GitHubServer) routes(gqlPath string) {
 	p := g.Prefix
 	g.Handle("GET "+p+"/orgs/{org}", g.getOrg)
 	g.Handle("GET "+p+"/orgs/{org}/members", g.listMembers)
+	g.Handle("GET "+p+"/user/memberships/orgs/{org}", g.membership)
 	g.Handle("GET "+p+"/orgs/{org}/outside_collaborators", g.listOutside)
 	g.Handle("GET "+p+"/orgs/{org}/audit-log", g.auditLog)
 	g.Handle("GET "+p+"/orgs/{org}/repos", g.listRepos)
@@ -329,6 +333,22 @@ func (r *GitHubRepo) commits() []GitHubCommit {
 }
 
 // ---- organization ---------------------------------------------------------
+
+// membership is GET /user/memberships/orgs/{org}: the token's own
+// membership, 404 for an outsider.
+func (g *GitHubServer) membership(w http.ResponseWriter, r *http.Request) {
+	role := "admin"
+	switch org := g.orgFor(w, r, r.PathValue("org")); {
+	case org == nil:
+		return
+	case org.Outsider:
+		notFound(w, r)
+		return
+	case org.Member:
+		role = "member"
+	}
+	WriteJSON(w, r, http.StatusOK, map[string]any{"state": "active", "role": role})
+}
 
 func (g *GitHubServer) getOrg(w http.ResponseWriter, r *http.Request) {
 	org := g.orgFor(w, r, r.PathValue("org"))

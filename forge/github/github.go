@@ -144,6 +144,7 @@ func (c *Client) Requests() int64 { return c.tr.Requests() }
 
 const (
 	permOwner    = "admin:org / organization owner"
+	permMember   = "read:org / organization member"
 	permAuditLog = "read:audit_log"
 	permRepoAdm  = "administration:read / repo admin"
 )
@@ -184,14 +185,7 @@ func (c *Client) Org(ctx context.Context, login string) (*snapshot.Org, error) {
 			Reason: "GitHub shows members_can_delete_repositories only to organization owners"})
 	}
 
-	owners, err := c.logins(ctx, func(p int) ([]*gh.User, *gh.Response, error) {
-		return c.gh.Organizations.ListMembers(ctx, login, &gh.ListMembersOptions{Role: "admin", ListOptions: gh.ListOptions{Page: p, PerPage: 100}})
-	})
-	if err != nil {
-		org.Owners = unavailable[[]string](c.why("listing the organization owners", err, "read:org", ""))
-	} else {
-		org.Owners = snapshot.Fact[[]string]{Read: true, Value: owners}
-	}
+	org.Owners = c.owners(ctx, login, owner)
 
 	org.MembersWithout2FA = c.without2FA(ctx, login)
 	org.AuditLog = c.auditLog(ctx, login, org.Plan)
@@ -199,6 +193,35 @@ func (c *Client) Org(ctx context.Context, login string) (*snapshot.Org, error) {
 		Reason: "GitHub has no setting that limits Git access to SSH"})
 	org.IssueTemplates = c.orgIssueTemplates(ctx, login)
 	return org, nil
+}
+
+// owners lists the organization owners (members with role=admin). GitHub
+// lists concealed members only to members of the organization: anyone
+// else sees the public members alone, an incomplete list that proves
+// nothing. An owner's token is a member; any other token's membership is
+// checked first (GET /user/memberships/orgs/{org}).
+func (c *Client) owners(ctx context.Context, login string, owner bool) snapshot.Fact[[]string] {
+	if !owner {
+		m, _, err := c.gh.Organizations.GetOrgMembership(ctx, "", login)
+		switch status, msg := statusOf(err); {
+		case err == nil && m.GetState() == "active":
+		case err == nil || status == http.StatusNotFound:
+			return unavailable[[]string](&snapshot.Unavailable{Kind: "permission", Permission: permMember, Status: status,
+				Reason: "the token is not a member of " + login + ", and GitHub lists concealed members only to members, so the owners it shows may be only the public ones" + quoted(msg)})
+		case status == http.StatusForbidden || status == http.StatusUnauthorized:
+			return unavailable[[]string](&snapshot.Unavailable{Kind: "permission", Permission: permMember, Status: status,
+				Reason: "the token's membership of " + login + " could not be confirmed, and GitHub lists concealed members only to members" + quoted(msg)})
+		default:
+			return unavailable[[]string](c.why("checking the token's membership of "+login, err, permMember, ""))
+		}
+	}
+	owners, err := c.logins(ctx, func(p int) ([]*gh.User, *gh.Response, error) {
+		return c.gh.Organizations.ListMembers(ctx, login, &gh.ListMembersOptions{Role: "admin", ListOptions: gh.ListOptions{Page: p, PerPage: 100}})
+	})
+	if err != nil {
+		return unavailable[[]string](c.why("listing the organization owners", err, "read:org", ""))
+	}
+	return snapshot.Fact[[]string]{Read: true, Value: owners}
 }
 
 // logins pages through a user list and returns the sorted logins.

@@ -146,6 +146,24 @@ func TestOrgNonOwnerToken(t *testing.T) {
 	}
 }
 
+// A token whose user is not a member of the organization: GitHub lists
+// only public members to it, so the owners it would list prove nothing.
+func TestOrgOutsiderOwnersUnknown(t *testing.T) {
+	org := fake.Acme()
+	org.Member, org.Outsider = true, true
+	e := newEnv(t, org, nil)
+	got, err := e.c.Org(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(gone[[]string]("permission", "read:org / organization member"), got.Owners, cmpFacts); d != "" {
+		t.Errorf("Owners (-want +got):\n%s", d)
+	}
+	if r := got.Owners.Err.Reason; !strings.Contains(r, "not a member of acme") {
+		t.Errorf("reason = %q", r)
+	}
+}
+
 func TestOrgAuditLog(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
