@@ -235,6 +235,7 @@ func (g *GitHubServer) routes(gqlPath string) {
 	g.Handle("GET "+p+"/orgs/{org}/repos", g.listRepos)
 	g.Handle("GET "+p+"/orgs/{org}/rulesets/{id}", g.getOrgRuleset)
 	g.Handle("GET "+p+"/repos/{owner}/{repo}", g.getRepo)
+	g.Handle("GET "+p+"/repos/{owner}/{repo}/branches/{branch...}", g.getBranch)
 	g.Handle("GET "+p+"/repos/{owner}/{repo}/branches/{branch}/protection", g.getProtection)
 	g.Handle("GET "+p+"/repos/{owner}/{repo}/branches/{branch}/protection/required_signatures", g.getSignatures)
 	g.Handle("GET "+p+"/repos/{owner}/{repo}/rules/branches/{branch...}", g.rulesForBranch)
@@ -535,6 +536,26 @@ func (g *GitHubServer) adminOnly(w http.ResponseWriter, r *http.Request, repo *G
 		return false
 	}
 	return true
+}
+
+// getBranch is GET /repos/{o}/{r}/branches/{branch}, which anyone who can
+// read the repository may ask: protected is true when classic protection
+// or an active ruleset applies to the branch.
+func (g *GitHubServer) getBranch(w http.ResponseWriter, r *http.Request) {
+	org, repo := g.repoFor(w, r)
+	if repo == nil {
+		return
+	}
+	branch := r.PathValue("branch")
+	if branch != repo.Branch() {
+		WriteJSON(w, r, http.StatusNotFound, map[string]string{"message": "Branch not found", "documentation_url": "https://docs.github.com/rest/branches/branches#get-a-branch"})
+		return
+	}
+	protected := repo.Classic != nil
+	for _, rs := range org.rulesetsFor(repo) {
+		protected = protected || rs.enforcement() == "active" && rs.refMatches(repo, branch)
+	}
+	WriteJSON(w, r, http.StatusOK, map[string]any{"name": branch, "commit": map[string]any{"sha": repo.HeadSHA()}, "protected": protected})
 }
 
 func (g *GitHubServer) getProtection(w http.ResponseWriter, r *http.Request) {

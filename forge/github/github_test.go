@@ -469,10 +469,7 @@ func TestRepoProtectedOnlyByOrgRuleset(t *testing.T) {
 		},
 		BypassActors: []snapshot.BypassActor{},
 	}}
-	for _, mode := range []struct {
-		name string
-		opts []opt
-	}{{"graphql", nil}, {"rest", []opt{rest}}} {
+	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
 			org := fake.OrgRulesetOnly()
 			e := newEnv(t, org, nil, mode.opts...)
@@ -502,14 +499,42 @@ func TestRepoProtectedOnlyByOrgRuleset(t *testing.T) {
 				if n := e.g.CountOperation("ssdfRepo"); n != 2 {
 					t.Errorf("GraphQL requests = %d", n)
 				}
-				// The second Repo: GraphQL, then REST for protection and keys.
-				if n := len(e.g.Requests()) - 1; n != 3 {
-					t.Errorf("non-admin Repo made %d requests, want 3", n)
+				// The second Repo: GraphQL, then REST for protection (hidden,
+				// so the branch's protected flag too) and keys.
+				if n := len(e.g.Requests()) - 1; n != 4 {
+					t.Errorf("non-admin Repo made %d requests, want 4", n)
 				}
 			}
 		})
 	}
 }
+
+// A non-admin token cannot read classic protection, but the branch's
+// protected flag, which anyone may read, says that nothing protects it:
+// then there is no classic protection, a known fact rather than unknown.
+func TestRepoUnprotectedSeenByNonAdmin(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			org := fake.OrgRulesetOnly()
+			org.Rulesets = nil
+			org.Repos[0].NotAdmin = true
+			e := newEnv(t, org, nil, mode.opts...)
+			got, err := e.c.Repo(ctx, repoRef("gadget"), forge.RepoOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(read(snapshot.BranchRules{Branch: "trunk"}), got.Branch, cmpFacts); diff != "" {
+				t.Errorf("Branch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// modes are the two ways the client reads a repository.
+var modes = []struct {
+	name string
+	opts []opt
+}{{"graphql", nil}, {"rest", []opt{rest}}}
 
 func TestRepoRulesets(t *testing.T) {
 	org := fake.OrgRulesetOnly()
@@ -521,10 +546,7 @@ func TestRepoRulesets(t *testing.T) {
 		{ID: 9, Name: "evaluate only", Enforcement: "evaluate", Rules: []snapshot.RulesetRule{{Type: "deletion"}}},
 		{ID: 10, Name: "other branches", Include: []string{"refs/heads/release/*"}, Rules: []snapshot.RulesetRule{{Type: "deletion"}}},
 	}
-	for _, mode := range []struct {
-		name string
-		opts []opt
-	}{{"graphql", nil}, {"rest", []opt{rest}}} {
+	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
 			e := newEnv(t, org, nil, mode.opts...)
 			got, err := e.c.Repo(ctx, repoRef("gadget"), forge.RepoOptions{})
@@ -977,10 +999,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 }
 
 func TestRequestCounts(t *testing.T) {
-	for _, mode := range []struct {
-		name string
-		opts []opt
-	}{{"graphql", nil}, {"rest", []opt{rest}}} {
+	for _, mode := range modes {
 		org := fake.OrgRulesetOnly()
 		e := newEnv(t, org, nil, mode.opts...)
 		if _, err := e.c.Repo(ctx, repoRef("gadget"), forge.RepoOptions{Commits: 50}); err != nil {

@@ -96,7 +96,13 @@ func (c *Client) classicREST(ctx context.Context, owner, name, branch string) (*
 	if err != nil {
 		status, msg := statusOf(err)
 		if status == http.StatusNotFound || (status == http.StatusForbidden && !isPlanMessage(msg)) {
-			// Classic protection hides itself (404) from non-admins.
+			// Classic protection hides itself (404) from non-admins, but
+			// the branch tells anyone who can read it whether anything
+			// (classic protection or a ruleset) protects it: when
+			// nothing does, there is no classic protection to hide.
+			if b, _, err := c.gh.Repositories.GetBranch(ctx, owner, name, branch, 0); err == nil && b.Protected != nil && !*b.Protected {
+				return nil, nil
+			}
 			return nil, &snapshot.Unavailable{Kind: "permission", Permission: permRepoAdm, Status: status,
 				Reason: "classic branch protection is visible only to repository admins" + quoted(msg)}
 		}
