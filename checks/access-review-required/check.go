@@ -32,7 +32,7 @@ var Check = &check.Check{
 
 **fail**: the protection was read and none holds; each protection that falls short is a finding saying why (too few approvals, ` + "`enforce_admins`" + ` off, bypass actors outside the allow-list, push open to developers).
 
-**unknown**: the forge was not consulted, or the protection or approval rules could not be read (the reason names the missing permission, or the plan that lacks approval rules) and what could be read does not pass — also when the only ruleset that could pass hides its bypass actors from the token (GitHub shows them only to those who can edit the ruleset).`,
+**unknown**: the forge was not consulted, or the protection or approval rules could not be read (the reason names the missing permission, or the plan that lacks approval rules) and what could be read does not pass — also when, on GitLab, only named users or groups may push to the protected branch (their roles are not read), or when the only ruleset that could pass hides its bypass actors from the token (GitHub shows them only to those who can edit the ruleset).`,
 	Remediation: "On GitHub, require pull requests with enough approvals in an active ruleset for the default branch — `{\"type\": \"pull_request\", \"parameters\": {\"required_approving_review_count\": 1, \"dismiss_stale_reviews_on_push\": true, \"require_code_owner_review\": true, \"require_last_push_approval\": true, \"required_review_thread_resolution\": false}}` — and empty its bypass list (`\"bypass_actors\": []`), or allow the exceptions you accept in the policy (`reviews: {min: 1, bypassAllowed: [release-bot]}`); with classic protection, set \"Require approvals\" and tick \"Do not allow bypassing the above settings\" (`enforce_admins`). On GitLab, add an approval rule for the default branch with `approvals_required: 1` or more, and protect the branch with \"Allowed to push and merge\" set to Maintainers (or No one).",
 	Run:         run,
 }
@@ -188,18 +188,22 @@ func judgeGitLab(g *snapshot.GitLabProtection, need int, branch string, d *Detai
 			open = append(open, level(l))
 		}
 	}
-	switch {
-	case len(g.PushAccessLevels) == 0:
-		short = append(short, "the protected branch lists no push access level, so whether pushes are limited to maintainers cannot be told")
-	case len(open) > 0:
-		short = append(short, fmt.Sprintf("the protected branch lets %s push directly, without a merge request", strings.Join(open, " and ")))
-	}
 	if len(open) > 0 {
 		// Pushes open to developers fail whatever the approval rules say.
+		short = append(short, fmt.Sprintf("the protected branch lets %s push directly, without a merge request", strings.Join(open, " and ")))
 		return nil, short, nil
 	}
-	if len(short) > 0 || g.ApprovalsUnavailable != nil {
-		return nil, short, unseen
+	if len(short) > 0 {
+		return nil, short, nil
+	}
+	if len(g.PushAccessLevels) == 0 {
+		// Only named users or groups may push (GitLab Premium): their
+		// roles are not read, so whether they are maintainers is unknown.
+		unseen = append(unseen, check.PartOf("who may push to the protected branch", &snapshot.Unavailable{Kind: "unsupported",
+			Reason: "the protected branch lets only named users or groups push, and ssdf does not read their roles, so whether pushes are limited to maintainers cannot be told"}))
+	}
+	if len(unseen) > 1 || g.ApprovalsUnavailable != nil {
+		return nil, nil, unseen
 	}
 	d.Source = "gitlab"
 	return &check.Result{Status: check.Passed, Reason: fmt.Sprintf(
