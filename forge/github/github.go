@@ -289,10 +289,12 @@ func (c *Client) auditLog(ctx context.Context, login, plan string) snapshot.Fact
 }
 
 // orgIssueTemplates lists the issue templates of the organization's
-// `.github` repository: .github/ISSUE_TEMPLATE/, else ISSUE_TEMPLATE/.
+// `.github` repository: .github/ISSUE_TEMPLATE/, else ISSUE_TEMPLATE/,
+// else docs/ISSUE_TEMPLATE/ (GitHub reads default community health files
+// from the root, .github/ and docs/).
 // No `.github` repository (or neither folder) means none: read, empty.
 func (c *Client) orgIssueTemplates(ctx context.Context, login string) snapshot.Fact[[]string] {
-	for _, dir := range []string{".github/ISSUE_TEMPLATE", "ISSUE_TEMPLATE"} {
+	for _, dir := range []string{".github/ISSUE_TEMPLATE", "ISSUE_TEMPLATE", "docs/ISSUE_TEMPLATE"} {
 		_, entries, _, err := c.gh.Repositories.GetContents(ctx, login, ".github", dir, nil)
 		if err != nil {
 			if status, _ := statusOf(err); status == http.StatusNotFound {

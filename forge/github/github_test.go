@@ -241,15 +241,17 @@ func TestOrgIssueTemplates(t *testing.T) {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
 	})
-	t.Run("ISSUE_TEMPLATE at the root", func(t *testing.T) {
-		org := fake.Acme()
-		org.Repos[0].Files = map[string]string{"ISSUE_TEMPLATE/security.md": "---\nname: Security\n---\n- [ ] threat model updated\n"}
-		e := newEnv(t, org, nil)
-		got, _ := e.c.Org(ctx, "acme")
-		if diff := cmp.Diff(read([]string{"ISSUE_TEMPLATE/security.md"}), got.IssueTemplates, cmpFacts); diff != "" {
-			t.Errorf("(-want +got):\n%s", diff)
-		}
-	})
+	for _, dir := range []string{"ISSUE_TEMPLATE", "docs/ISSUE_TEMPLATE"} {
+		t.Run(dir, func(t *testing.T) {
+			org := fake.Acme()
+			org.Repos[0].Files = map[string]string{dir + "/security.md": "---\nname: Security\n---\n- [ ] threat model updated\n"}
+			e := newEnv(t, org, nil)
+			got, _ := e.c.Org(ctx, "acme")
+			if diff := cmp.Diff(read([]string{dir + "/security.md"}), got.IssueTemplates, cmpFacts); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
 	t.Run("forbidden", func(t *testing.T) {
 		e := newEnv(t, fake.Acme(), nil)
 		e.g.Inject(fake.Fault{Path: "/repos/acme/.github/contents/**", Status: 403, Body: `{"message":"Resource not accessible by integration"}`})
