@@ -100,9 +100,9 @@ func TestLedgerCommands(t *testing.T) {
 	if code, stdout, _ := run(t, env, "ledger", "verify"); code != 0 || !strings.Contains(stdout, "1 entries") {
 		t.Fatalf("verify default: %d %s", code, stdout)
 	}
-	// --ledger with --org is refused.
-	if code, _, _ := run(t, env, "scan", "--org", "github.com/acme", "--ledger", db); code != 2 {
-		t.Fatalf("--org --ledger: exit %d", code)
+	// --ledger with --raw (a snapshot, not a scan) is refused.
+	if code, _, stderr := run(t, env, "scan", repo, "--raw", "--ledger", db); code != 2 || !strings.Contains(stderr, "--ledger cannot be used with --raw") {
+		t.Fatalf("--raw --ledger: exit %d %s", code, stderr)
 	}
 }
 
