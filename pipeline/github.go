@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -280,6 +281,8 @@ func (g *ghParser) job(f *File, k, v *yaml.Node) *Job {
 			j.With = g.vars(p.v)
 		case "env":
 			j.Env = g.vars(p.v)
+		case "strategy":
+			j.Matrix = g.matrix(r.get(p.v, "matrix"))
 		case "container":
 			if img := containerImage(r, p.v, "container"); img != nil && r.charge(1) {
 				j.Images = append(j.Images, img)
@@ -301,7 +304,72 @@ func (g *ghParser) job(f *File, k, v *yaml.Node) *Job {
 			}
 		}
 	}
+	// The environment of each script, now that the job's env is known
+	// whatever the order of its keys.
+	for _, st := range j.Steps {
+		if st.Run != nil {
+			st.Run.Vars = Vars{f.Env, j.Env, st.Env}
+		}
+	}
 	return j
+}
+
+// matrix reads `strategy.matrix`: each key's list of scalars, and the
+// scalar values of `include:` entries.
+func (g *ghParser) matrix(n *yaml.Node) map[string][]string {
+	r := g.r
+	if !r.isMap(n) {
+		return nil
+	}
+	m := map[string][]string{}
+	add := func(k string, v *yaml.Node) {
+		if s, ok := r.str(v); ok && !strings.Contains(s, "${{") && !slices.Contains(m[k], s) && r.charge(1) {
+			m[k] = append(m[k], s)
+		}
+	}
+	// GitHub applies exclude to the lists' combinations, then include.
+	// An exclude entry of one key drops that value from every
+	// combination; entries of several keys drop only some, which keeps
+	// each value in use.
+	pairs := r.pairs(n)
+	for _, p := range pairs {
+		if p.k.Value != "include" && p.k.Value != "exclude" {
+			for _, it := range r.items(p.v) {
+				add(p.k.Value, it)
+			}
+		}
+	}
+	for _, p := range pairs {
+		if p.k.Value != "exclude" {
+			continue
+		}
+		for _, it := range r.items(p.v) {
+			if ips := r.pairs(it); len(ips) == 1 {
+				if v, ok := r.str(ips[0].v); ok {
+					k := ips[0].k.Value
+					m[k] = slices.DeleteFunc(m[k], func(x string) bool { return x == v })
+				}
+			}
+		}
+	}
+	for _, p := range pairs {
+		if p.k.Value == "include" {
+			for _, it := range r.items(p.v) {
+				for _, ip := range r.pairs(it) {
+					add(ip.k.Value, ip.v)
+				}
+			}
+		}
+	}
+	for k, vs := range m {
+		if len(vs) == 0 {
+			delete(m, k)
+		}
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 // containerImage reads `container:` or a service: an image string or a

@@ -318,3 +318,60 @@ func TestCorpusGitHubModel(t *testing.T) {
 		}
 	}
 }
+
+// TestProgramFromEnvAndMatrix: `${{ env.CARGO }} build` and `$CARGO test`
+// run the program the env names (step env over job env over workflow
+// env; a value that is an expression names nothing), and a job's matrix
+// is kept with its include values.
+func TestProgramFromEnvAndMatrix(t *testing.T) {
+	const p = ".github/workflows/ci.yml"
+	s := Parse(treeOf(map[string]string{p: `on: push
+env:
+  CARGO: cargo
+  DYN: ${{ matrix.tool }}
+jobs:
+  build:
+    strategy:
+      matrix:
+        container: [debian:stable, "ubuntu:latest"]
+        os: [ubuntu-24.04]
+        dyn: ${{ fromJSON(needs.x.outputs.m) }}
+        include:
+          - container: rockylinux/rockylinux:8
+            extra: yes
+        exclude:
+          - container: debian:stable
+    container: ${{ matrix.container }}
+    steps:
+      - run: |
+          ${{ env.CARGO }} build --release
+          $CARGO test
+          ${CARGO} install --path .
+          $DYN run
+          $UNSET build
+      - env: {CARGO: cross}
+        run: ${{ env.CARGO }} build --locked
+    env:
+      OTHER: x
+`}))
+	f := s.File(p)
+	if f == nil || f.Problem != "" || len(f.Jobs) != 1 {
+		t.Fatalf("file %+v", f)
+	}
+	j := f.Jobs[0]
+	var got []string
+	for _, st := range j.Steps {
+		for _, c := range st.Run.Commands() {
+			got = append(got, c.Name+" "+strings.Join(c.Args, " "))
+		}
+	}
+	want := []string{"cargo build --release", "cargo test", "cargo install --path .", "$dyn run", "$unset build", "cross build --locked"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("commands:\n got %q\nwant %q", got, want)
+	}
+	// debian:stable is excluded from every combination.
+	wantM := map[string][]string{"container": {"ubuntu:latest", "rockylinux/rockylinux:8"}, "os": {"ubuntu-24.04"}, "extra": {"yes"}}
+	if fmt.Sprint(j.Matrix) != fmt.Sprint(wantM) {
+		t.Errorf("matrix = %v, want %v", j.Matrix, wantM)
+	}
+}

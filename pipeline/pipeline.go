@@ -201,6 +201,11 @@ type Job struct {
 	Images []*Image
 	Env    []Var
 	Steps  []*Step
+	// Matrix is a GitHub job's `strategy.matrix` as written: for each
+	// key, its scalar values (a list's items, and the values `include:`
+	// entries give it), in order. Expressions (`${{ fromJSON(...) }}`)
+	// are not evaluated: such keys are absent.
+	Matrix map[string][]string
 }
 
 // Step is one step of a job: an action used, a script run, or both (a
@@ -332,8 +337,35 @@ type Script struct {
 	// Shell is the declared shell when known ("bash", "pwsh", "bat", ...).
 	Shell string
 	Parts []Text
+	// Vars is the environment the script runs with (GitHub workflow, job
+	// and step `env:`). A command whose program is only `$X`, `${X}` or
+	// `${{ env.X }}` is read as the program X's literal value names
+	// (`${{ env.CARGO }} build` with `CARGO: cargo`), as the runner would
+	// run it.
+	Vars Vars
 
 	cmds commandCache // see Commands
+}
+
+// Vars is an environment in layers, outermost first (workflow, job,
+// step). The layers are shared with the model, never copied: one anchored
+// env reused by every job costs nothing per step.
+type Vars [][]Var
+
+// Literal returns the value of name from the innermost layer that sets
+// it, when that value holds no expression.
+func (vs Vars) Literal(name string) (string, bool) {
+	for i := len(vs) - 1; i >= 0; i-- {
+		for j := len(vs[i]) - 1; j >= 0; j-- {
+			if v := vs[i][j]; v.Name == name {
+				if strings.Contains(v.Value, "${{") || strings.Contains(v.Value, "$[[") {
+					return "", false
+				}
+				return v.Value, true
+			}
+		}
+	}
+	return "", false
 }
 
 // Text is a piece of text and the line of its first line. In YAML block

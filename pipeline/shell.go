@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -161,7 +162,7 @@ func (s *Script) Commands() []Command {
 	}
 	var out []Command
 	for _, p := range s.Parts {
-		out = append(out, shellCommands(p, s.Shell, 0)...)
+		out = append(out, shellCommands(p, s.Shell, 0, s.Vars)...)
 	}
 	s.cmds.p.Store(&out)
 	return slices.Clone(out)
@@ -170,12 +171,12 @@ func (s *Script) Commands() []Command {
 // ShellCommands returns the simple commands of one piece of shell text
 // placed at t's path and line. shell is the declared shell ("" for sh).
 func ShellCommands(t Text, shell string) []Command {
-	return shellCommands(t, shell, 0)
+	return shellCommands(t, shell, 0, nil)
 }
 
 // shellCommands reads one text: with the parser when it can, else with
 // the word splitter.
-func shellCommands(t Text, shell string, depth int) []Command {
+func shellCommands(t Text, shell string, depth int, vars Vars) []Command {
 	if windowsShell(shell) {
 		return tokenCommands(t, true, depth)
 	}
@@ -188,7 +189,7 @@ func shellCommands(t Text, shell string, depth int) []Command {
 		if err != nil {
 			continue
 		}
-		w := &shellWalker{src: src, exprs: exprs, at: t, dialect: d.name, depth: depth}
+		w := &shellWalker{src: src, exprs: exprs, at: t, dialect: d.name, depth: depth, vars: vars}
 		w.stmts(f.Stmts, 0)
 		return w.out
 	}
@@ -421,6 +422,8 @@ type shellWalker struct {
 	dialect string
 	depth   int
 	out     []Command
+	// vars is the script's environment (Script.Vars).
+	vars Vars
 }
 
 func (w *shellWalker) full() bool { return len(w.out) >= maxShellCommands }
@@ -683,6 +686,7 @@ func (w *shellWalker) call(st *syntax.Stmt, ce *syntax.CallExpr, nest int) {
 		return
 	}
 	c := Command{Pos: Pos{Path: w.at.Path, Line: w.line(ce.Pos())}, Dialect: w.dialect, Text: w.text(st, ce)}
+	words = w.resolveProgram(words, len(ce.Assigns))
 	inner, ok := normalise(&c, words)
 	// The script of `sh -c` is read as a script below, not as a word.
 	script := -1
@@ -702,14 +706,41 @@ func (w *shellWalker) call(st *syntax.Stmt, ce *syntax.CallExpr, nest int) {
 	}
 	if script >= 0 && script < len(ce.Args) {
 		arg := ce.Args[script]
-		w.out = append(w.out, shellCommands(Text{Pos: Pos{Path: w.at.Path, Line: w.line(arg.Pos())}, Value: words[inner]}, "", w.depth+1)...)
+		w.out = append(w.out, shellCommands(Text{Pos: Pos{Path: w.at.Path, Line: w.line(arg.Pos())}, Value: words[inner]}, "", w.depth+1, w.vars)...)
 		return
 	}
 	if body, line, ok := w.shellHeredoc(st, &c); ok {
-		w.out = append(w.out, shellCommands(Text{Pos: Pos{Path: w.at.Path, Line: line}, Value: body}, "", w.depth+1)...)
+		w.out = append(w.out, shellCommands(Text{Pos: Pos{Path: w.at.Path, Line: line}, Value: body}, "", w.depth+1, w.vars)...)
 		return
 	}
 	w.out = append(w.out, c)
+}
+
+// programVarRE matches a word that is only a variable: `$X`, `${X}` or
+// GitHub's `${{ env.X }}`.
+var programVarRE = regexp.MustCompile(`^(?:\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\})$`)
+
+// resolveProgram replaces the program word (after the at leading
+// assignments) by the words of its literal value when it is only a
+// variable the script's environment defines (Script.Vars). The words
+// after it keep their places relative to the end, as normalise wants.
+func (w *shellWalker) resolveProgram(words []string, at int) []string {
+	if len(w.vars) == 0 || at >= len(words) {
+		return words
+	}
+	m := programVarRE.FindStringSubmatch(words[at])
+	if m == nil {
+		return words
+	}
+	val, ok := w.vars.Literal(m[1] + m[2] + m[3])
+	fs := strings.Fields(val)
+	if !ok || len(fs) == 0 || strings.ContainsAny(val, "$`") {
+		return words
+	}
+	out := make([]string, 0, len(words)+len(fs)-1)
+	out = append(out, words[:at]...)
+	out = append(out, fs...)
+	return append(out, words[at+1:]...)
 }
 
 // shellHeredoc returns the here-document (or here-string) that a shell
@@ -784,7 +815,7 @@ func tokenCommands(t Text, ps bool, depth int) []Command {
 		}
 		if inner >= 0 && depth < maxShellDepth {
 			// sh -c '...': the string is itself a script.
-			sub := shellCommands(Text{Pos: c.Pos, Value: rc.words[inner]}, "", depth+1)
+			sub := shellCommands(Text{Pos: c.Pos, Value: rc.words[inner]}, "", depth+1, nil)
 			for i := range sub {
 				sub[i].Line = c.Line
 			}
