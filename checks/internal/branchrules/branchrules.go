@@ -51,10 +51,14 @@ func Active(rulesets []snapshot.Ruleset, requires func(snapshot.Ruleset) bool, w
 	return nil, findings
 }
 
-// Source says where a ruleset is defined: "organization" or "repository".
+// Source says where a ruleset is defined: "organization", "enterprise"
+// or "repository".
 func Source(rs snapshot.Ruleset) string {
-	if rs.Source == "Organization" {
+	switch rs.Source {
+	case "Organization":
 		return "organization"
+	case "Enterprise":
+		return "enterprise"
 	}
 	return "repository"
 }
