@@ -121,6 +121,13 @@ func openLedger(ctx context.Context, env *clienv.Env, o *Options, create bool) (
 	return l, nil
 }
 
+// OpenReadOnly opens the existing ledger that --ledger PATH and --key KEY
+// name, resolved as `ssdf ledger …` resolves them, without creating
+// anything; errors are usage errors. It is what `ssdf serve` opens.
+func OpenReadOnly(ctx context.Context, env *clienv.Env, path, key string) (*ledgerlib.Ledger, error) {
+	return openLedger(ctx, env, &Options{Ledger: path, Key: key}, false)
+}
+
 // Append appends records to the ledger at path (created, with its key,
 // on first use) and returns the first index. It is what `ssdf scan
 // --ledger` calls.
