@@ -24,6 +24,7 @@ import (
 	"github.com/ssdf-dev/ssdf/internal/cli/inspect"
 	"github.com/ssdf-dev/ssdf/internal/cli/ledger"
 	"github.com/ssdf-dev/ssdf/internal/cli/scan"
+	"github.com/ssdf-dev/ssdf/internal/cli/serve"
 	"github.com/ssdf-dev/ssdf/internal/cli/verify"
 	"github.com/ssdf-dev/ssdf/internal/cli/version"
 )
@@ -101,6 +102,7 @@ SSDF task; "pass" is said only on evidence.`,
 		ledger.NewCmd(env, nil),
 		attest.NewCmd(env, nil),
 		verify.NewCmd(env, nil),
+		serve.NewCmd(env, nil),
 		version.NewCmd(env),
 	)
 	for _, c := range root.Commands() {
