@@ -28,9 +28,9 @@ What is looked at, in every pipeline file of the repository (whether or not it r
 - Jenkins: ` + "`agent { docker { image '…' } }`" + ` and ` + "`docker.image('…')`" + `;
 - Dockerfiles: every ` + "`FROM`" + `.
 
-A reference passes when it ends in ` + "`@sha256:`" + ` and 64 hex digits. Variables are resolved before judging: GitLab ` + "`$VAR`/`${VAR}`" + ` from the job's and the global ` + "`variables:`" + `, GitHub ` + "`${{ env.X }}`" + ` from the job's and workflow's ` + "`env:`" + `, Tekton ` + "`$(params.x)`" + ` from the task's params and their defaults, and in a Dockerfile the ` + "`ARG`" + ` defaults declared before the first ` + "`FROM`" + ` (` + "`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}`" + `). A ` + "`FROM`" + ` that names an earlier build stage (also through a variable, as in ` + "`FROM binary-$TARGETOS`" + `) and ` + "`FROM scratch`" + ` pass; a ` + "`FROM ${BASE}`" + ` passes when the default of ` + "`ARG BASE`" + ` is pinned and fails when it is not.
+A reference passes when it ends in ` + "`@sha256:`" + ` and 64 hex digits. Variables are resolved before judging: GitLab ` + "`$VAR`/`${VAR}`" + ` from the job's and the global ` + "`variables:`" + `, GitHub ` + "`${{ env.X }}`" + ` from the job's and workflow's ` + "`env:`" + ` and ` + "`${{ matrix.X }}`" + ` as each value the job's ` + "`strategy.matrix`" + ` writes out (its list, less single-key ` + "`exclude`" + ` entries, plus ` + "`include`" + ` values; each value is judged as an image), Tekton ` + "`$(params.x)`" + ` from the task's params and their defaults, and in a Dockerfile the ` + "`ARG`" + ` defaults declared before the first ` + "`FROM`" + ` (` + "`$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}`" + `). A ` + "`FROM`" + ` that names an earlier build stage (also through a variable, as in ` + "`FROM binary-$TARGETOS`" + `) and ` + "`FROM scratch`" + ` pass; a ` + "`FROM ${BASE}`" + ` passes when the default of ` + "`ARG BASE`" + ` is pinned and fails when it is not.
 
-An image that is nothing but a variable without a known value (` + "`${{ matrix.image }}`" + `, ` + "`$IMAGE`" + ` defined nowhere, ` + "`ARG BASE`" + ` without a default) cannot be judged: it yields no finding, is listed in the details (` + "`unresolved`" + `), and makes the result unknown when nothing fails. An image that is only partly a variable (` + "`ruby:${RUBY_VERSION}`" + `) fails unless its resolved form carries a digest.
+An image that is nothing but a variable without a known value (` + "`${{ matrix.image }}`" + ` when the matrix comes from an expression such as ` + "`fromJSON(...)`" + `, ` + "`$IMAGE`" + ` defined nowhere, ` + "`ARG BASE`" + ` without a default) cannot be judged: it yields no finding, is listed in the details (` + "`unresolved`" + `), and makes the result unknown when nothing fails. An image that is only partly a variable (` + "`ruby:${RUBY_VERSION}`" + `) fails unless its resolved form carries a digest.
 
 Not judged (counted in ` + "`notJudged`" + `): images of the other CI systems (Azure Pipelines, CircleCI, Bitbucket, Buildkite, Drone, Woodpecker, Travis), which SPEC does not list; and the images of ` + "`COPY --from=`" + ` and ` + "`RUN --mount=…,from=`" + ` that are not build stages, which are not ` + "`FROM`" + ` lines. ` + "`docker run IMAGE`" + ` in scripts is not judged either (it mostly runs images the pipeline has just built) and not counted.
 
@@ -236,17 +236,66 @@ func run(p *check.Pass) check.Result {
 
 // pipelineImage judges an image of a pipeline job or step.
 func (e *eval) pipelineImage(f *pipeline.File, j *pipeline.Job, im *pipeline.Image, globals map[string]string) {
+	if f.System == pipeline.GitHubActions {
+		if refs := expandMatrix(im.Ref, j); len(refs) > 1 || refs[0] != im.Ref {
+			// One image per value the workflow writes in its matrix.
+			for _, r := range refs {
+				e.pipelineImageRef(f, j, im, r, globals)
+			}
+			return
+		}
+	}
+	e.pipelineImageRef(f, j, im, im.Ref, globals)
+}
+
+// maxMatrixRefs bounds the images one matrix reference expands to.
+const maxMatrixRefs = 64
+
+var matrixExpr = regexp.MustCompile(`\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}`)
+
+// expandMatrix returns the references a GitHub image takes over its job's
+// matrix: each `${{ matrix.X }}` whose values the workflow writes out is
+// replaced by each of them. A key without written values (or an expansion
+// past maxMatrixRefs) stays as written, so that the image is unresolved.
+func expandMatrix(ref string, j *pipeline.Job) []string {
+	refs := []string{ref}
+	if j == nil || len(j.Matrix) == 0 {
+		return refs
+	}
+	seen := map[string]bool{}
+	for _, m := range matrixExpr.FindAllStringSubmatch(ref, -1) {
+		key := m[1]
+		vals := j.Matrix[key]
+		if seen[key] || len(vals) == 0 || len(refs)*len(vals) > maxMatrixRefs {
+			continue
+		}
+		seen[key] = true
+		re := regexp.MustCompile(`\$\{\{\s*matrix\.` + regexp.QuoteMeta(key) + `\s*\}\}`)
+		var next []string
+		for _, r := range refs {
+			for _, v := range vals {
+				next = append(next, re.ReplaceAllLiteralString(r, v))
+			}
+		}
+		refs = next
+	}
+	return refs
+}
+
+// pipelineImageRef judges one reference of a pipeline image: as written,
+// or one of the forms its matrix gives it.
+func (e *eval) pipelineImageRef(f *pipeline.File, j *pipeline.Job, im *pipeline.Image, written string, globals map[string]string) {
 	var ref string
 	var only bool
 	switch f.System {
 	case pipeline.GitHubActions:
-		ref, only = resolveGitHub(im.Ref, j, f)
+		ref, only = resolveGitHub(written, j, f)
 	case pipeline.GitLabCI:
-		ref, only = resolveGitLab(im.Ref, j, f, globals)
+		ref, only = resolveGitLab(written, j, f, globals)
 	case pipeline.Tekton:
-		ref, only = resolveTekton(im.Ref, j)
+		ref, only = resolveTekton(written, j)
 	default:
-		ref, only = im.Ref, onlyVariables(im.Ref)
+		ref, only = written, onlyVariables(written)
 	}
 	what, form := describe(f.System, im.Role)
 	if ref != im.Ref && !Pinned(ref) {
