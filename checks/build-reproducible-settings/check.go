@@ -154,6 +154,12 @@ func run(p *check.Pass) check.Result {
 			ev := e.evidence[0]
 			passed = append(passed, fmt.Sprintf("%s (%s at %s)", name, ev.what, ev.Loc()))
 		case check.Failed:
+			if e.perFile {
+				// A wrapper's switch is the checksum of what it downloads.
+				name += " (no distributionSha256Sum)"
+			} else {
+				name += " (" + e.Switch + ")"
+			}
 			failed = append(failed, name)
 			findings = append(findings, e.missing...)
 		case check.Unknown:
@@ -166,12 +172,12 @@ func run(p *check.Pass) check.Result {
 			return check.Resultf(check.Unknown, "no ecosystem was seen to build release artifacts, but the walk of the repository was cut short (%s)", tree.Error)
 		}
 		return check.Result{Status: check.NotApplicable, Details: d,
-			Reason: "no ecosystem builds release artifacts here: no go build or GoReleaser, pom.xml, .NET project, Gradle build, MODULE.bazel or build-tool wrapper"}
+			Reason: "no ecosystem that has a determinism switch here builds release artifacts: no go build or GoReleaser, pom.xml, .NET project, Gradle build, MODULE.bazel or build-tool wrapper (SPEC names no switch for other ecosystems, such as Python, Rust or container builds)"}
 	}
 	var r check.Result
 	switch {
 	case len(failed) > 0:
-		r = check.Resultf(check.Failed, "%s %s no determinism switch", strings.Join(failed, ", "), verb(len(failed), "sets", "set"))
+		r = check.Resultf(check.Failed, "%s %s", strings.Join(failed, ", "), verb(len(failed), "lacks its determinism switch", "lack their determinism switch"))
 		if len(unknown) > 0 {
 			r.Reason += fmt.Sprintf("; %s could not be decided", strings.Join(unknown, ", "))
 		}
