@@ -115,11 +115,12 @@ func run(p *check.Pass) check.Result {
 			findings = append(findings, check.Finding{Path: f, Message: m})
 		}
 		if tr != nil {
-			return check.Result{
-				Status:  check.Passed,
-				Reason:  fmt.Sprintf("%s names the issue tracker %s (%s)", f, tr.URL, tr.Key),
-				Details: details{Tracker: *tr},
+			reason := fmt.Sprintf("%s names the issue tracker %s (%s)", f, tr.URL, tr.Key)
+			if strings.HasSuffix(tr.Key, "] repository") {
+				// Inferred, not written: say so.
+				reason = fmt.Sprintf("%s names the project's repository (%s), whose issue tracker %s it designates", f, tr.Key, tr.URL)
 			}
+			return check.Result{Status: check.Passed, Reason: reason, Details: details{Tracker: *tr}}
 		}
 	}
 
