@@ -30,18 +30,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/audits"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	cdppage "github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/ssdf-dev/ssdf/internal/sharedtest"
+	"github.com/ssdf-dev/ssdf/internal/sharedtest/chromiumtest"
 	"github.com/ssdf-dev/ssdf/report"
 	"github.com/ssdf-dev/ssdf/report/internal/golden"
 )
@@ -170,30 +163,9 @@ var tags = []string{
 }
 
 func TestBrowser(t *testing.T) {
-	exe := sharedtest.RequireChromium(t)
 	// One browser for every case; each case has its own browser context
 	// (cookies, cache) and tab. The deadline bounds the whole test.
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start %s: %v", exe, err)
-	}
+	browserCtx := chromiumtest.Start(t, 90*time.Second)
 
 	// The realistic report, then the renderer's golden fixtures.
 	cases := []golden.Fixture{{Name: "realistic", Report: browserReport()}}
@@ -236,14 +208,7 @@ func TestBrowser(t *testing.T) {
 			if l.page.Scheme != scheme {
 				t.Fatalf("the page sees prefers-color-scheme %q, want %q", l.page.Scheme, scheme)
 			}
-			if len(l.page.Contrast) == 0 {
-				t.Fatal("no text measured")
-			}
-			for _, c := range l.page.Contrast {
-				if c.Ratio < 4.5 {
-					t.Errorf("%s: contrast %.2f:1 (%s on %s), want at least 4.5:1", c.What, c.Ratio, c.FG, c.BG)
-				}
-			}
+			chromiumtest.CheckContrast(t, l.page.Contrast)
 		})
 	}
 
@@ -274,11 +239,11 @@ func TestBrowser(t *testing.T) {
 		out := render(t, browserReport())
 		out = strings.Replace(out, "<body>", `<body><img src="/probe.png" alt=""><link rel="stylesheet" href="/probe.css"><script>alert("probe")</script>`, 1)
 		l := load(t, browserCtx, []byte(out), "", nil)
-		if len(l.csp) == 0 {
-			t.Errorf("no CSP violation reported for an injected image and stylesheet; console %q, issues %q", l.console, l.issues)
+		if len(l.CSP) == 0 {
+			t.Errorf("no CSP violation reported for an injected image and stylesheet; console %q, issues %q", l.Console, l.Issues)
 		}
-		if len(l.dialogs) > 0 {
-			t.Errorf("the CSP let an inline script open a dialog: %q", l.dialogs)
+		if len(l.Dialogs) > 0 {
+			t.Errorf("the CSP let an inline script open a dialog: %q", l.Dialogs)
 		}
 		for _, req := range l.served {
 			if strings.Contains(req, "/probe") {
@@ -293,14 +258,14 @@ func TestBrowser(t *testing.T) {
 		out = strings.Replace(out, `<meta http-equiv="Content-Security-Policy"`, `<meta name="no-csp"`, 1)
 		out = strings.Replace(out, "<body>", `<body><link rel="stylesheet" href="/probe.css"><script>console.error("probe"); alert("probe")</script>`, 1)
 		l := load(t, browserCtx, []byte(out), "", nil)
-		if len(l.dialogs) == 0 {
+		if len(l.Dialogs) == 0 {
 			t.Error("no dialog seen for alert()")
 		}
-		if len(l.console) == 0 {
+		if len(l.Console) == 0 {
 			t.Error("no console message seen for console.error()")
 		}
-		if len(l.requests) < 2 || len(l.served) < 2 {
-			t.Errorf("the stylesheet request was not seen: browser %q, server %q", l.requests, l.served)
+		if len(l.Requests) < 2 || len(l.served) < 2 {
+			t.Errorf("the stylesheet request was not seen: browser %q, server %q", l.Requests, l.served)
 		}
 		if l.page.Scripts == 0 {
 			t.Error("the page model counts no <script>")
@@ -308,35 +273,27 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
-// loaded is what a tab saw while loading one page.
+// loaded is what loading one report page showed: what the tab saw, the
+// requests the server answered, and the page model.
 type loaded struct {
-	url      string
-	mu       sync.Mutex
-	console  []string // console API calls, exceptions, log entries
-	csp      []string // CSP violations, from any of those or from issues
-	issues   []string // DevTools issues (Audits domain)
-	requests []string // Network.requestWillBeSent, as the tab saw them
-	dialogs  []string
-	served   []string // requests the server answered
-	page     pageModel
-}
-
-func (l *loaded) add(list *[]string, s string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	*list = append(*list, s)
-	if strings.Contains(s, "Content Security Policy") || strings.Contains(s, "ContentSecurityPolicy") {
-		l.csp = append(l.csp, s)
-	}
+	*chromiumtest.Tab
+	served []string // requests the server answered
+	page   pageModel
 }
 
 // load serves doc on loopback, opens it (plus fragment) in a new browser
-// context and tab, and returns what the tab reported and the page model.
+// context and tab, and returns what the tab reported, what the server
+// answered and the page model.
 func load(t *testing.T, browserCtx context.Context, doc []byte, fragment string, media *emulation.SetEmulatedMediaParams) *loaded {
 	t.Helper()
-	l := &loaded{}
+	var (
+		mu     sync.Mutex
+		served []string
+	)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		l.add(&l.served, req.Method+" "+req.URL.Path)
+		mu.Lock()
+		served = append(served, req.Method+" "+req.URL.Path)
+		mu.Unlock()
 		if req.URL.Path != "/report.html" {
 			http.NotFound(w, req)
 			return
@@ -346,90 +303,22 @@ func load(t *testing.T, browserCtx context.Context, doc []byte, fragment string,
 		w.Write(doc)
 	}))
 	defer srv.Close()
-	l.url = srv.URL + "/report.html"
-
-	tabCtx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext(), chromedp.WithListener(func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			var args []string
-			for _, a := range ev.Args {
-				args = append(args, string(a.Value))
-			}
-			l.add(&l.console, fmt.Sprintf("console.%s %s", ev.Type, strings.Join(args, " ")))
-		case *runtime.EventExceptionThrown:
-			l.add(&l.console, "exception "+ev.ExceptionDetails.Text)
-		case *log.EventEntryAdded:
-			l.add(&l.console, fmt.Sprintf("log %s %s: %s %s", ev.Entry.Source, ev.Entry.Level, ev.Entry.Text, ev.Entry.URL))
-		case *audits.EventIssueAdded:
-			b, _ := json.Marshal(ev.Issue)
-			l.add(&l.issues, string(b))
-		case *network.EventRequestWillBeSent:
-			l.add(&l.requests, ev.Request.Method+" "+ev.Request.URL)
-		case *cdppage.EventJavascriptDialogOpening:
-			l.add(&l.dialogs, ev.Message)
-		}
-	}))
-	defer cancel()
-	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatalf("open a tab: %v", err)
-	}
-	// Answer dialogs, or a page that opens one would hang the tab.
-	go func() {
-		for _, err := range chromedp.Events(tabCtx, cdppage.JavascriptDialogOpening) {
-			if err != nil {
-				return
-			}
-			chromedp.Call(tabCtx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
-	if _, err := chromedp.Call(tabCtx, audits.Enable, cdp.Empty{}); err != nil {
-		t.Fatalf("Audits.enable: %v", err)
-	}
-	if media != nil {
-		if _, err := chromedp.Call(tabCtx, emulation.SetEmulatedMedia, *media); err != nil {
-			t.Fatalf("Emulation.setEmulatedMedia: %v", err)
-		}
-	}
-	if err := chromedp.Do(tabCtx, chromedp.Navigate(l.url+fragment)); err != nil {
-		t.Fatalf("navigate to %s: %v", l.url+fragment, err)
-	}
-	js, err := chromedp.Run(tabCtx, chromedp.Evaluate[string](pageModelJS))
-	if err != nil {
+	l := &loaded{Tab: chromiumtest.Load(t, browserCtx, srv.URL+"/report.html"+fragment, media, pageModelJS)}
+	if err := json.Unmarshal([]byte(l.Model), &l.page); err != nil {
 		t.Fatalf("read the page: %v", err)
 	}
-	if err := json.Unmarshal([]byte(js), &l.page); err != nil {
-		t.Fatalf("read the page: %v", err)
-	}
-	// Closing the tab after a round trip: every event the page caused
-	// while loading has reached the listener.
-	if err := chromedp.Cancel(tabCtx); err != nil {
-		t.Fatalf("close the tab: %v", err)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
+	l.served = slices.Clone(served)
 	return l
 }
 
 // checkQuiet checks that loading the page logged nothing, violated no CSP,
 // raised no DevTools issue, opened no dialog, and requested nothing but
-// itself.
+// itself, as the tab and as the server saw it.
 func (l *loaded) checkQuiet(t *testing.T) {
 	t.Helper()
-	for _, s := range l.console {
-		t.Errorf("console: %s", s)
-	}
-	for _, s := range l.csp {
-		t.Errorf("CSP violation: %s", s)
-	}
-	for _, s := range l.issues {
-		t.Errorf("DevTools issue: %s", s)
-	}
-	for _, s := range l.dialogs {
-		t.Errorf("a dialog opened: %q", s)
-	}
-	if want := []string{"GET " + l.url}; !slices.Equal(l.requests, want) {
-		t.Errorf("the tab requested %q, want only %q", l.requests, want)
-	}
+	l.Quiet(t)
 	if want := []string{"GET /report.html"}; !slices.Equal(l.served, want) {
 		t.Errorf("the server answered %q, want only %q", l.served, want)
 	}
@@ -453,12 +342,7 @@ type pageModel struct {
 	UnknownRefs   []string // hrefs whose target is missing
 	Scheme        string   // the prefers-color-scheme the page sees
 	HiddenDetails int      // <details> whose content is not shown
-	Contrast      []contrastModel
-}
-
-type contrastModel struct {
-	What, FG, BG string
-	Ratio        float64
+	Contrast      []chromiumtest.Contrast
 }
 
 type taskModel struct {
@@ -529,23 +413,10 @@ const articles = [...document.querySelectorAll("article")].map(a => ({
   Visible: shown(a),
   Collapsed: !!a.closest("details:not([open])"),
 }));
-const rgb = c => { const m = c.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
-const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
-const bgOf = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.a > 0) return getComputedStyle(e).backgroundColor; } return getComputedStyle(document.documentElement).backgroundColor; };
-const contrast = [], seen = new Set();
-for (const e of document.body.querySelectorAll("*")) {
-  if (!e.checkVisibility() || ![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
-  const fg = getComputedStyle(e).color, bg = bgOf(e);
-  const key = e.localName + "." + e.className + " " + fg + " " + bg;
-  if (seen.has(key)) continue;
-  seen.add(key);
-  const a = lum(rgb(fg)), b = lum(rgb(bg));
-  contrast.push({What: e.localName + (e.className ? "." + e.className.replaceAll(" ", ".") : ""), FG: fg, BG: bg, Ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)});
-}
 return JSON.stringify({
   HiddenDetails: [...document.querySelectorAll("details")].filter(d => ![...d.children].filter(c => c.localName !== "summary").every(c => c.checkVisibility())).length,
   Scheme: matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
-  Contrast: contrast,
+  Contrast: ` + chromiumtest.ContrastJS + `,
   CharSet: document.characterSet,
   Title: document.title,
   Target: text([...document.querySelectorAll("header dt")].find(dt => dt.textContent === "Target")?.nextElementSibling),

@@ -147,7 +147,8 @@ func Load(t testing.TB, browser context.Context, url string, media *emulation.Se
 
 // Quiet checks that loading the page logged nothing, violated no CSP,
 // raised no DevTools issue, opened no dialog, and requested nothing but
-// the page itself.
+// the page itself (its URL without a #fragment, which a browser never
+// sends).
 func (tab *Tab) Quiet(t testing.TB) {
 	t.Helper()
 	for _, s := range tab.Console {
@@ -162,7 +163,8 @@ func (tab *Tab) Quiet(t testing.TB) {
 	for _, s := range tab.Dialogs {
 		t.Errorf("a dialog opened: %q", s)
 	}
-	if want := []string{"GET " + tab.URL}; !slices.Equal(tab.Requests, want) {
+	page, _, _ := strings.Cut(tab.URL, "#")
+	if want := []string{"GET " + page}; !slices.Equal(tab.Requests, want) {
 		t.Errorf("the tab requested %q, want only %q", tab.Requests, want)
 	}
 }
