@@ -164,32 +164,49 @@ func newMantisFakeOpts(t *testing.T, anon, moderated bool) lgFake {
 	tr := NewMantis(srv.URL, "3", token, srv.Client())
 	return lgFake{tr: tr, store: s, secret: token,
 		approve: func(is *lgIssue) { is.Status = "confirmed" },
-		seed: func(title, body, fp string, open bool) {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			is := &lgIssue{Title: mtPrefix + title, Desc: withMarker(body, fp), Status: "new"}
-			if !open {
-				is.Status, is.Resolution = "closed", "fixed"
-			}
-			s.add(is)
-		}}
+		seed:    lgSeed(s, mtPrefix)}
+}
+
+// lgSeed is the seed of a fake (Mantis, Trac) whose adapter writes prefix
+// before the title and the fingerprint marker into the description: the
+// issue is "new" while open, "closed" and "fixed" once closed.
+func lgSeed(s *lgStore, prefix string) func(title, body, fp string, open bool) {
+	return func(title, body, fp string, open bool) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		is := &lgIssue{Title: prefix + title, Desc: withMarker(body, fp), Status: "new"}
+		if !open {
+			is.Status, is.Resolution = "closed", "fixed"
+		}
+		s.add(is)
+	}
+}
+
+// testLegacyShape creates ticket "x" with fingerprint fp9 through f and
+// checks what the fake holds and what Create returned: the "[ssdf] " title,
+// the fingerprint marker in the description, and a URL ending in urlSuffix.
+// It returns the issue (the first in the store) and the ticket.
+func testLegacyShape(t *testing.T, f lgFake, urlSuffix string) (*lgIssue, *Ticket) {
+	t.Helper()
+	c, err := f.tr.Create(context.Background(), Ticket{Title: "x", Body: "b", Fingerprint: "fp9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	is := f.store.get(1)
+	if is.Title != "[ssdf] x" || !strings.Contains(is.Desc, FingerprintMarker("fp9")) || c.Title != "x" {
+		t.Errorf("issue = %+v, ticket = %+v", is, c)
+	}
+	if !strings.HasSuffix(c.URL, urlSuffix) {
+		t.Errorf("URL = %s, want it to end in %s", c.URL, urlSuffix)
+	}
+	return is, c
 }
 
 func TestMantis(t *testing.T) {
 	runLegacySuite(t, newMantisFake)
 	t.Run("shape", func(t *testing.T) {
 		f := newMantisFake(t)
-		c, err := f.tr.Create(context.Background(), Ticket{Title: "x", Body: "b", Fingerprint: "fp9"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		is := f.store.get(1)
-		if is.Title != "[ssdf] x" || !strings.Contains(is.Desc, FingerprintMarker("fp9")) || c.Title != "x" {
-			t.Errorf("issue = %+v, ticket = %+v", is, c)
-		}
-		if !strings.HasSuffix(c.URL, "/view.php?id=1") {
-			t.Errorf("URL = %s", c.URL)
-		}
+		is, _ := testLegacyShape(t, f, "/view.php?id=1")
 		if err := f.tr.Close(context.Background(), "1", "done"); err != nil || is.Status != "resolved" || is.Resolution != "fixed" {
 			t.Errorf("Close: %v, %+v", err, is)
 		}
