@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -374,25 +373,9 @@ func (r *pgReader) Checkpoints() ([]StoredCheckpoint, error) {
 }
 
 func (r *pgReader) Latest() (*StoredCheckpoint, error) {
-	var c StoredCheckpoint
-	err := r.q.QueryRow(r.ctx, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").Scan(&c.Size, &c.Note)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ledger: read checkpoint: %w", err)
-	}
-	return &c, nil
+	return scanLatest(r.q.QueryRow(r.ctx, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1"), pgx.ErrNoRows)
 }
 
 func (r *pgReader) Meta(key string) (string, error) {
-	var v string
-	err := r.q.QueryRow(r.ctx, "SELECT value FROM meta WHERE key = $1", key).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("ledger: read %s: %w", key, err)
-	}
-	return v, nil
+	return scanMeta(r.q.QueryRow(r.ctx, "SELECT value FROM meta WHERE key = $1", key), pgx.ErrNoRows, key)
 }

@@ -296,25 +296,9 @@ func (r *sqliteReader) Checkpoints() ([]StoredCheckpoint, error) {
 }
 
 func (r *sqliteReader) Latest() (*StoredCheckpoint, error) {
-	var c StoredCheckpoint
-	err := r.q.QueryRowContext(r.ctx, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").Scan(&c.Size, &c.Note)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ledger: read checkpoint: %w", err)
-	}
-	return &c, nil
+	return scanLatest(r.q.QueryRowContext(r.ctx, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1"), sql.ErrNoRows)
 }
 
 func (r *sqliteReader) Meta(key string) (string, error) {
-	var v string
-	err := r.q.QueryRowContext(r.ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("ledger: read %s: %w", key, err)
-	}
-	return v, nil
+	return scanMeta(r.q.QueryRowContext(r.ctx, "SELECT value FROM meta WHERE key = ?", key), sql.ErrNoRows, key)
 }

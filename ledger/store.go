@@ -2,6 +2,8 @@ package ledger
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -74,4 +76,39 @@ type StoredHash struct {
 type StoredCheckpoint struct {
 	Size int64
 	Note []byte
+}
+
+// rowScanner is the row a backend's single-row query returns (*sql.Row,
+// pgx.Row).
+type rowScanner interface {
+	Scan(dest ...any) error
+}
+
+// scanLatest reads the row of a backend's Reader.Latest query (size,
+// note): nil when there is none, which the backend's driver reports as
+// noRows.
+func scanLatest(row rowScanner, noRows error) (*StoredCheckpoint, error) {
+	var c StoredCheckpoint
+	switch err := row.Scan(&c.Size, &c.Note); {
+	case err == nil:
+		return &c, nil
+	case errors.Is(err, noRows):
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("ledger: read checkpoint: %w", err)
+	}
+}
+
+// scanMeta reads the row of a backend's Reader.Meta query for key (value):
+// "" when there is none, which the backend's driver reports as noRows.
+func scanMeta(row rowScanner, noRows error, key string) (string, error) {
+	var v string
+	switch err := row.Scan(&v); {
+	case err == nil:
+		return v, nil
+	case errors.Is(err, noRows):
+		return "", nil
+	default:
+		return "", fmt.Errorf("ledger: read %s: %w", key, err)
+	}
 }
