@@ -188,17 +188,7 @@ func TestRedmine(t *testing.T) {
 	runLegacySuite(t, newRedmineFake)
 	t.Run("shape", func(t *testing.T) {
 		f := newRedmineFake(t)
-		c, err := f.tr.Create(context.Background(), Ticket{Title: "x", Body: "b", Fingerprint: "fp9"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		is := f.store.get(1)
-		if is.Title != "[ssdf] x" || !strings.Contains(is.Desc, FingerprintMarker("fp9")) || c.Title != "x" {
-			t.Errorf("issue = %+v, ticket = %+v", is, c)
-		}
-		if !strings.HasSuffix(c.URL, "/issues/1") {
-			t.Errorf("URL = %s", c.URL)
-		}
+		testLegacyShape(t, f, "/issues/1")
 		// Close picks the status named Closed, not Rejected.
 		if err := f.tr.Close(context.Background(), "1", "done"); err != nil || f.store.get(1).Status != "Closed" {
 			t.Errorf("Close: %v, status %s", err, f.store.get(1).Status)
