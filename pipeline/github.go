@@ -294,14 +294,7 @@ func (g *ghParser) job(f *File, k, v *yaml.Node) *Job {
 				}
 			}
 		case "steps":
-			for _, it := range r.items(p.v) {
-				if !r.charge(1) {
-					break
-				}
-				if st := g.step(it); st != nil {
-					j.Steps = append(j.Steps, st)
-				}
-			}
+			j.Steps = g.steps(p.v, j.Steps, 0)
 		}
 	}
 	// The environment of each script, now that the job's env is known
@@ -312,6 +305,42 @@ func (g *ghParser) job(f *File, k, v *yaml.Node) *Job {
 		}
 	}
 	return j
+}
+
+// maxStepGroups bounds the nesting of step groups.
+const maxStepGroups = 8
+
+// steps appends the steps of a `steps:` list to out, in order. A
+// `parallel:` group (GitHub Actions' parallel steps, GA in 2026) holds
+// steps, or sequences of steps (`- steps: [...]`), that run at the same
+// time: every one of them runs, so each is a step of the job like any
+// other.
+func (g *ghParser) steps(n *yaml.Node, out []*Step, depth int) []*Step {
+	r := g.r
+	for _, it := range r.items(n) {
+		if !r.charge(1) {
+			break
+		}
+		if depth < maxStepGroups && r.isMap(it) {
+			if grp := r.get(it, "parallel"); grp != nil {
+				for _, sub := range r.items(grp) {
+					if !r.charge(1) {
+						break
+					}
+					if seq := r.get(sub, "steps"); seq != nil && r.isMap(sub) && r.get(sub, "run") == nil && r.get(sub, "uses") == nil {
+						out = g.steps(seq, out, depth+1)
+						continue
+					}
+					out = g.steps(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{sub}}, out, depth+1)
+				}
+				continue
+			}
+		}
+		if st := g.step(it); st != nil {
+			out = append(out, st)
+		}
+	}
+	return out
 }
 
 // matrix reads `strategy.matrix`: each key's list of scalars, and the
@@ -490,14 +519,7 @@ func parseAction(f *File, text string) {
 	}
 	if steps := r.get(runs, "steps"); steps != nil {
 		j := &Job{File: f, Pos: r.pos(r.deref(runs)), ID: "composite", Name: f.Name}
-		for _, it := range r.items(steps) {
-			if !r.charge(1) {
-				break
-			}
-			if st := g.step(it); st != nil {
-				j.Steps = append(j.Steps, st)
-			}
-		}
+		j.Steps = g.steps(steps, j.Steps, 0)
 		f.Jobs = append(f.Jobs, j)
 	}
 }

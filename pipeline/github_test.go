@@ -375,3 +375,47 @@ jobs:
 		t.Errorf("matrix = %v, want %v", j.Matrix, wantM)
 	}
 }
+
+// TestParallelSteps: the steps of a `parallel:` group (and of a sequence
+// inside one) are steps of the job, in order, with their own lines; wait
+// and background markers are plain steps.
+func TestParallelSteps(t *testing.T) {
+	const p = ".github/workflows/ci.yml"
+	s := Parse(treeOf(map[string]string{p: `on: push
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - parallel:
+          - name: lint
+            run: npm run lint
+          - steps:
+              - run: npm ci
+              - run: npm test
+          - parallel:
+              - uses: actions/setup-go@v5
+      - run: make
+        background: true
+      - wait-all: true
+`}))
+	f := s.File(p)
+	if f == nil || f.Problem != "" || len(f.Jobs) != 1 {
+		t.Fatalf("file %+v", f)
+	}
+	var got []string
+	for _, st := range f.Jobs[0].Steps {
+		switch {
+		case st.Uses != nil:
+			got = append(got, fmt.Sprintf("%d uses %s", st.Line, st.Uses.Name))
+		case st.Run != nil:
+			got = append(got, fmt.Sprintf("%d run %s", st.Line, st.Run.Parts[0].Value))
+		default:
+			got = append(got, fmt.Sprintf("%d other", st.Line))
+		}
+	}
+	want := []string{"6 uses actions/checkout", "8 run npm run lint", "11 run npm ci", "12 run npm test", "14 uses actions/setup-go", "15 run make", "17 other"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("steps:\n got %q\nwant %q", got, want)
+	}
+}
