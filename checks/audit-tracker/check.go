@@ -31,7 +31,7 @@ var Check = &check.Check{
 The evidence, in this order:
 
 1. The policy names one: ` + "`tracker:`" + ` with a ` + "`kind`" + ` of ` + "`github`, `gitlab`, `bugzilla`, `redmine`, `mantis`" + ` or ` + "`trac`" + `.
-2. Package metadata names one. Every manifest outside the exclusions is read, the root's first, then by depth and path:
+2. Package metadata at the root names one (SPEC §3 names paths from the root unless it says "anywhere"; the package metadata of a monorepo's members is not read):
    - ` + "`package.json`" + ` — ` + "`bugs`" + `, a URL string or an object with a ` + "`url`" + ` (an object with only an ` + "`email`" + ` names a mailbox, not a tracker);
    - ` + "`pyproject.toml`" + ` — a ` + "`[project.urls]`" + ` entry (or Poetry's ` + "`[tool.poetry.urls]`" + `, which becomes the same metadata) whose label, normalised as PEP 753 does (lower case, spaces and punctuation removed), is ` + "`issues`, `issue`, `issuetracker`, `bugs`, `bug`, `bugtracker`, `bugreports`, `bugreport`" + ` or ` + "`tracker`" + ` — so "Issues", "Bug Tracker", "Bug Reports", "issue-tracker" all count;
    - ` + "`Cargo.toml`" + ` — Cargo has no tracker key. A ` + "`[package.metadata]`" + ` entry (or one table below it) with one of the labels above counts first; otherwise ` + "`repository`" + ` of ` + "`[package]`" + ` or ` + "`[workspace.package]`" + ` when it is a github.com or gitlab.com project, whose issue tracker it then designates (` + "`…/issues`" + `, ` + "`…/-/issues`" + `) — the inference npm makes when it fills ` + "`bugs`" + ` in from ` + "`repository`" + `;
@@ -87,6 +87,12 @@ func run(p *check.Pass) check.Result {
 	tree := p.Snapshot.Tree
 	var manifests []string
 	for f := range tree.Contents {
+		// SPEC §3: paths are relative to the root unless they say
+		// "anywhere", and this row does not: only the root's metadata
+		// designates the repository's tracker.
+		if strings.Contains(f, "/") {
+			continue
+		}
 		switch strings.ToLower(path.Base(f)) {
 		case "package.json", "pyproject.toml", "cargo.toml", "composer.json":
 			manifests = append(manifests, f)
