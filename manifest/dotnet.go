@@ -187,14 +187,25 @@ func (p *parser) dotnetDeclared(f string, m *MSBuild) (declared, bool, error) {
 		}
 	}
 	d := declared{fix: "set <RestorePackagesWithLockFile>true</RestorePackagesWithLockFile> in the project (or Directory.Build.props) and run `dotnet restore --use-lock-file`"}
+	// A package referenced once per target framework (in conditioned
+	// item groups) is one dependency: count distinct names.
+	seen := map[string]bool{}
+	count := func(it Item) {
+		if k := strings.ToLower(strings.TrimSpace(it.Include)); !seen[k] {
+			seen[k] = true
+			d.deps++
+		}
+	}
 	for _, it := range append(append([]Item{}, m.PackageReferences...), m.GlobalPackageReferences...) {
-		d.deps++
+		count(it)
 		if d.line == 0 || it.Line < d.line {
 			d.line = it.Line
 		}
 	}
 	for _, im := range imported {
-		d.deps += len(im.PackageReferences) + len(im.GlobalPackageReferences)
+		for _, it := range append(append([]Item{}, im.PackageReferences...), im.GlobalPackageReferences...) {
+			count(it)
+		}
 	}
 	if d.deps == 0 {
 		return d, false, nil

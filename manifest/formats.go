@@ -134,19 +134,34 @@ func parseGradle(s string) declared {
 
 var gemRE = regexp.MustCompile(`^gem[\s(]`)
 
-// parseGemfile counts the `gem` lines of a Gemfile.
+// parseGemfile counts the gems of a Gemfile's `gem` lines, once each: a
+// gem named in both branches of an if/else is one dependency.
 func parseGemfile(s string) declared {
 	d := declared{fix: "bundle lock"}
+	seen := map[string]bool{}
 	for i, l := range strings.Split(blank(s, hashLang, false), "\n") {
-		if gemRE.MatchString(strings.TrimSpace(l)) {
-			d.deps++
-			if d.line == 0 {
-				d.line = i + 1
-			}
+		l = strings.TrimSpace(l)
+		if !gemRE.MatchString(l) {
+			continue
+		}
+		name := l
+		if m := gemNameRE.FindStringSubmatch(l); m != nil {
+			name = m[1]
+		}
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		d.deps++
+		if d.line == 0 {
+			d.line = i + 1
 		}
 	}
 	return d
 }
+
+// gemNameRE takes the gem's name: the first argument, quoted.
+var gemNameRE = regexp.MustCompile(`^gem[\s(]+\s*["']([^"']+)["']`)
 
 // parsePackageSwift counts the `.package(` dependencies of a Package.swift.
 func parsePackageSwift(s string) declared {

@@ -168,6 +168,8 @@ func TestCodeFormats(t *testing.T) {
 		{"gradle string braces", parseGradle, "def s = \"dependencies {\"\ndependencies { }\n", 0, 0},
 		{"gradle one line", parseGradle, "dependencies { classpath 'x:y:1' }", 1, 1},
 		{"gemfile", parseGemfile, "source 'https://rubygems.org'\n# gem 'x'\ngem('rails')\n  gem \"rspec\"\ngems = 1\n", 2, 3},
+		// rack's Gemfile names rdoc in both branches of an if/else: one gem.
+		{"gemfile if/else", parseGemfile, "if RUBY_VERSION < '3'\n  gem 'rdoc', '< 6'\nelse\n  gem 'rdoc'\nend\ngem 'minitest', '~> 5'\n", 2, 2},
 		{"swift", parsePackageSwift, "let package = Package(\n  dependencies: [\n    .package(url: \"a\", from: \"1.0.0\"),\n    .package (path: \"../b\"),\n    // .package(url: \"c\", from: \"1\")\n  ]\n)\n", 2, 3},
 		{"swift packageX", parsePackageSwift, ".packageX(1)\n", 0, 0},
 		{"flake dotted", parseFlake, "{\n  inputs.nixpkgs.url = \"github:x/y\";\n  inputs.utils.url = \"github:a/b\";\n  outputs = inputs: {};\n}\n", 2, 2},
