@@ -40,6 +40,8 @@ Only Konflux PipelineRuns that run count (every PipelineRun under ` + "`.tekton/
 
 **fail** — none is found. Findings point at what comes close: a Konflux PipelineRun that is not hermetic or has no ` + "`prefetch-input`" + `, a Cargo configuration that does not replace crates.io with a vendored directory.
 
+**not-applicable** — nothing here is built: no package or build manifest (` + "`go.mod`, `package.json`, `Cargo.toml`, `pyproject.toml`, `pom.xml`, `build.gradle`, `*.csproj`" + ` …, with or without dependencies), no Dockerfile, Makefile, ` + "`CMakeLists.txt`, `meson.build`, `configure.ac`, `build.zig`" + ` or Bazel ` + "`BUILD`" + ` file outside the exclusions, no Tekton pipeline and no pipeline step that builds or publishes an artifact (a repository of Terraform modules or of software templates). SPEC's row names no such case; SPEC §2 makes a check not-applicable when what it checks does not exist.
+
 **unknown** — none is found, and a ` + "`.tekton/`" + ` file or a Cargo configuration could not be read or parsed, or the walk of the repository was cut short (a mechanism may be in what was not seen).
 
 Advisory by default.`,
@@ -126,7 +128,48 @@ func run(p *check.Pass) check.Result {
 		return check.Result{Status: check.Unknown, Details: d, Findings: res.problems,
 			Reason: fmt.Sprintf("%s, but %d files that may declare one could not be read or parsed", looked, len(res.problems))}
 	}
+	if len(res.near) == 0 && !buildsAnything(p) {
+		return check.Result{Status: check.NotApplicable, Details: d,
+			Reason: "nothing here is built: no build or package manifest, Dockerfile, Makefile or other build file (" + strings.Join(buildFileNames, ", ") + ", *.csproj, *.gemspec …) outside the exclusions"}
+	}
 	return check.Result{Status: check.Failed, Details: d, Findings: res.near, Reason: "the build is not hermetic: " + looked}
+}
+
+// buildFileNames are the files, by base name, that show a build: the
+// ecosystems' manifests (with or without dependencies) and the build
+// systems' files.
+var buildFileNames = []string{"go.mod", "package.json", "Cargo.toml", "pyproject.toml", "setup.py", "setup.cfg", "pom.xml",
+	"build.gradle", "build.gradle.kts", "Gemfile", "composer.json", "Package.swift", "conanfile.txt", "conanfile.py", "vcpkg.json",
+	"Dockerfile", "Containerfile", "Makefile", "GNUmakefile", "CMakeLists.txt", "meson.build", "configure.ac", "build.zig", "BUILD", "BUILD.bazel"}
+
+// buildsAnything reports whether the repository holds anything that is
+// built (SPEC §2: not-applicable when the thing checked does not exist
+// here — a repository of Terraform modules or of templates builds
+// nothing hermetic or otherwise).
+func buildsAnything(p *check.Pass) bool {
+	names := map[string]bool{}
+	for _, n := range buildFileNames {
+		names[strings.ToLower(n)] = true
+	}
+	for _, f := range p.Snapshot.Tree.Files {
+		base := strings.ToLower(path.Base(f))
+		ext := path.Ext(base)
+		if names[base] || ext == ".csproj" || ext == ".fsproj" || ext == ".vbproj" || ext == ".gemspec" || ext == ".mk" ||
+			strings.HasPrefix(base, "dockerfile") || strings.HasSuffix(base, ".dockerfile") {
+			return true
+		}
+	}
+	set := pipeline.Load(p)
+	if len(set.Dockerfiles) > 0 || len(set.Publishes()) > 0 {
+		return true
+	}
+	// A Tekton pipeline in the repository is a build definition.
+	for _, f := range set.Files {
+		if f.System == pipeline.Tekton {
+			return true
+		}
+	}
+	return false
 }
 
 // konflux finds the Konflux PipelineRuns that are hermetic with
