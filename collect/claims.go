@@ -81,6 +81,10 @@ func claimed(p string) claim {
 	case ext == ".mk" && len(base) > 3:
 		// Makefile fragments anywhere (build-locked-install).
 		return keep
+	case ext == ".sh" || ext == ".bash" || ext == ".ps1":
+		// Shell and PowerShell scripts anywhere: a pipeline step that runs
+		// one runs its commands too (pipeline.Set.Followed).
+		return keep
 	case ext == ".module":
 		// Spinnaker Dinghy modules, anywhere (the dinghyfile is claimed above).
 		return keep
