@@ -423,7 +423,7 @@ func (g *ghParser) step(n *yaml.Node) *Step {
 		return nil
 	}
 	st := &Step{Pos: r.pos(n)}
-	var shell string
+	var shell, dir string
 	var run, with *yaml.Node
 	for _, p := range r.pairs(n) {
 		switch p.k.Value {
@@ -444,12 +444,14 @@ func (g *ghParser) step(n *yaml.Node) *Step {
 			st.Env = g.vars(p.v)
 		case "shell":
 			shell, _ = r.str(p.v)
+		case "working-directory":
+			dir, _ = r.str(p.v)
 		case "run":
 			run = p.v
 		}
 	}
 	if t, ok := r.text(run); ok {
-		st.Run = &Script{Shell: shell, Parts: []Text{t}}
+		st.Run = &Script{Shell: shell, Parts: []Text{t}, Dir: dir}
 		st.Exprs = append(st.Exprs, g.exprs(run, "run")...)
 	}
 	if st.Uses.Is("actions/github-script") {

@@ -39,7 +39,13 @@ import (
 //     `${NAME}` (`${MAKE_EXPR}` when it has no plain name), so that the
 //     shell reader sees a word, never a command substitution;
 //   - `define … endef` bodies are skipped (canned recipes are not
-//     followed), and so are `include` lines (each Makefile is read alone).
+//     followed); `include` lines are recorded (Includes) but not read
+//     into the file: each Makefile is parsed alone, and Set.Followed
+//     looks for a target in the included files too;
+//   - the prerequisites of every rule (with or without a recipe) are
+//     recorded by target (Prereqs), expanded as make reads them, and the
+//     default goal (Goal) is `.DEFAULT_GOAL` or the first target that is
+//     neither special (`.PHONY`) nor a pattern.
 //
 // Every recipe line is one Part of the rule's Recipe, at its first
 // physical line; make runs each in its own shell unless the file declares
@@ -60,6 +66,18 @@ type Makefile struct {
 	OneShell bool
 	// ExportAll is set by a bare `export` or `.EXPORT_ALL_VARIABLES:`.
 	ExportAll bool
+	// Prereqs are the prerequisites of each target over every rule, in
+	// file order, expanded; words that do not expand to plain names
+	// (unset variables, function calls, patterns) are left out.
+	Prereqs map[string][]string
+	// Goal is the default goal: `.DEFAULT_GOAL`, else the first target
+	// of the file that does not start with "." (unless it holds a "/")
+	// and is not a pattern; "" when there is none.
+	Goal string
+	// Includes are the files that `include`, `-include` and `sinclude`
+	// lines name, expanded, as written (make resolves them against the
+	// directory it runs in); words that do not expand are left out.
+	Includes []string
 
 	exported map[string]bool
 	values   map[string]makeValue
@@ -89,6 +107,9 @@ type Rule struct {
 	// Recipe holds the recipe lines after make's own processing (see
 	// above), one Part per recipe line.
 	Recipe *Script
+
+	// names are the targets expanded (plain names only).
+	names []string
 }
 
 type makeValue struct {
@@ -269,6 +290,7 @@ func parseMakefile(m *Makefile, text string) {
 			continue
 		case makeSkipRE.MatchString(t):
 			cur = nil
+			m.include(t)
 			continue
 		}
 		if a := makeAssignRE.FindStringSubmatch(t); a != nil {
@@ -308,6 +330,7 @@ func parseMakefile(m *Makefile, text string) {
 		}
 		targets := strings.Fields(t[:colon])
 		rest := strings.TrimPrefix(t[colon+1:], ":") // a double-colon rule
+		names := m.plainWords(t[:colon])
 		recipe := ""
 		if semi := makeSemicolon(rest); semi >= 0 {
 			recipe = rest[semi+1:]
@@ -318,6 +341,7 @@ func parseMakefile(m *Makefile, text string) {
 			cur = nil
 			continue
 		}
+		m.prereqs(names, rest)
 		for _, tg := range targets {
 			switch tg {
 			case ".ONESHELL":
@@ -326,7 +350,7 @@ func parseMakefile(m *Makefile, text string) {
 				m.ExportAll = true
 			}
 		}
-		cur = &pending{rule: &Rule{Pos: Pos{Path: m.Path, Line: start + 1}, Targets: targets}}
+		cur = &pending{rule: &Rule{Pos: Pos{Path: m.Path, Line: start + 1}, Targets: targets, names: names}}
 		rules = append(rules, cur)
 		if strings.TrimSpace(recipe) != "" {
 			// The recipe after `;` is taken from the line before make
@@ -336,6 +360,11 @@ func parseMakefile(m *Makefile, text string) {
 			}
 			cur.raw = append(cur.raw, rawRecipe{line: start + 1, text: recipe})
 			nRecipe++
+		}
+	}
+	if v, ok := m.values[".DEFAULT_GOAL"]; ok && !v.shell {
+		if f := m.plainWords(v.value); len(f) > 0 {
+			m.Goal = f[0]
 		}
 	}
 	shell := ""
@@ -358,6 +387,60 @@ func parseMakefile(m *Makefile, text string) {
 		p.rule.Recipe = sc
 		m.Rules = append(m.Rules, p.rule)
 	}
+}
+
+// Bounds on what a Makefile records for Set.Followed.
+const (
+	maxMakeIncludes = 64
+	maxMakePrereqs  = 10_000
+)
+
+// include records the files of an include line.
+func (m *Makefile) include(t string) {
+	f := strings.Fields(t)
+	if len(f) == 0 || !(f[0] == "include" || f[0] == "-include" || f[0] == "sinclude") {
+		return
+	}
+	for _, w := range m.plainWords(strings.Join(f[1:], " ")) {
+		if len(m.Includes) < maxMakeIncludes {
+			m.Includes = append(m.Includes, w)
+		}
+	}
+}
+
+// prereqs records the prerequisites of a rule (the text after its
+// colon, before any inline recipe), and the default goal.
+func (m *Makefile) prereqs(targets []string, rest string) {
+	if m.Prereqs == nil {
+		m.Prereqs = map[string][]string{}
+	}
+	if makeColon(rest) >= 0 {
+		// A static pattern rule: `targets: pattern: prerequisites`.
+		rest = ""
+	}
+	rest = strings.Replace(rest, "|", " ", 1) // order-only prerequisites are made too
+	deps := m.plainWords(rest)
+	for _, tg := range targets {
+		if m.Goal == "" && (!strings.HasPrefix(tg, ".") || strings.Contains(tg, "/")) {
+			m.Goal = tg
+		}
+		if len(m.Prereqs) >= maxMakePrereqs {
+			continue
+		}
+		m.Prereqs[tg] = append(m.Prereqs[tg], deps...)
+	}
+}
+
+// plainWords expands s and returns its words that are plain names: no
+// masked reference, no pattern, no wildcard.
+func (m *Makefile) plainWords(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(m.expandLine(s)) {
+		if !strings.ContainsAny(w, "$%*?[") {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // assign records an assignment in the table of values.

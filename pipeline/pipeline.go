@@ -95,6 +95,11 @@ type Set struct {
 	// parse as YAML (Helm or Jinja templates): SPEC §3 skips them.
 	ArgoSkipped []Problem
 
+	// tree is the snapshot the set was parsed from, for Followed.
+	tree     snapshot.Tree
+	followed sync.Map // *Script → *[]Command
+	scripts  sync.Map // path → *[]Command (nil when not read)
+
 	once        sync.Once
 	provenance  []Evidence
 	attestation []Evidence
@@ -343,6 +348,10 @@ type Script struct {
 	// (`${{ env.CARGO }} build` with `CARGO: cargo`), as the runner would
 	// run it.
 	Vars Vars
+	// Dir is the directory the script runs in, relative to the
+	// repository root, as written (a GitHub step's
+	// `working-directory:`); "" for the root.
+	Dir string
 
 	cmds commandCache // see Commands
 }
@@ -561,7 +570,7 @@ const maxText = 16 << 20
 // Parse builds the set from a snapshot tree. It never fails: problems are
 // recorded on the files.
 func Parse(tree snapshot.Tree) *Set {
-	s := &Set{}
+	s := &Set{tree: tree}
 	b := &builder{tree: tree, set: s, byPath: map[string]*File{}}
 	paths := make([]string, 0, len(tree.Contents))
 	for p := range tree.Contents {

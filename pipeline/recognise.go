@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,7 +18,10 @@ type Evidence struct {
 	Mechanism string `json:"mechanism"`
 	// Text is what was matched: the reference, the command, the variable.
 	Text string `json:"text,omitempty"`
-	Job  *Job   `json:"-"`
+	// Via is, for a command found in a repository script or make target
+	// that a step runs (Set.Followed), the place of that step's command.
+	Via Pos  `json:"via,omitzero"`
+	Job *Job `json:"-"`
 }
 
 // Provenance returns the pipeline steps that generate signed SLSA
@@ -47,7 +51,8 @@ type Evidence struct {
 //     `cosign sign`.
 //
 // Only active jobs count: a reusable workflow of this repository counts
-// when a workflow of this repository calls it.
+// when a workflow of this repository calls it. A step's commands include
+// those of the repository scripts and make targets it runs (Followed).
 func (s *Set) Provenance() []Evidence { s.recognise(); return s.provenance }
 
 // Attestations returns the steps that publish in-toto attestations (SPEC
@@ -83,12 +88,16 @@ func (s *Set) UndecidedAttestations() []Evidence { s.recognise(); return s.undec
 // create` with asset files, softprops/action-gh-release with `files:`,
 // actions/upload-release-asset, svenstaro/upload-release-action,
 // ncipollo/release-action with `artifacts:`) and konflux (a `.tekton/`
-// PipelineRun labelled appstudio.openshift.io/*).
+// PipelineRun labelled appstudio.openshift.io/*); and
+// remote-reusable-workflow, a job calling a remote reusable workflow
+// whose file name says it publishes (RemotePublishingWorkflow), whose
+// content is not read. A step's commands include those of the repository
+// scripts and make targets it runs (Followed).
 func (s *Set) Publishes() []Evidence { s.recognise(); return s.publishes }
 
 func (s *Set) recognise() {
 	s.once.Do(func() {
-		var rc recogniser
+		rc := recogniser{set: s}
 		for _, f := range s.Files {
 			if f.Active {
 				rc.file(f)
@@ -111,7 +120,30 @@ func tidy(es []Evidence) []Evidence {
 }
 
 type recogniser struct {
+	set                       *Set
 	prov, att, pub, undecided []Evidence
+}
+
+// RemoteWorkflowMechanism is the publishing mechanism of a job that calls
+// a remote reusable workflow whose name says it publishes.
+const RemoteWorkflowMechanism = "remote-reusable-workflow"
+
+// RemotePublishingWorkflow reports whether a job's `uses:` is a remote
+// reusable workflow (`owner/repo/.github/workflows/FILE@ref`) whose file
+// name names publishing: it holds "goreleaser", "publish" or "release",
+// and not "release-drafter", "release-please", "release-notes" or
+// "label". Its content is in another repository and is not read.
+func RemotePublishingWorkflow(u *Ref) bool {
+	if u == nil || u.Kind != RemoteRef || !strings.Contains(u.Name, "/.github/workflows/") {
+		return false
+	}
+	base := strings.ToLower(path.Base(u.Name))
+	for _, no := range []string{"release-drafter", "release-please", "release-notes", "label"} {
+		if strings.Contains(base, no) {
+			return false
+		}
+	}
+	return strings.Contains(base, "goreleaser") || strings.Contains(base, "publish") || strings.Contains(base, "release")
 }
 
 // KonfluxLabel is the prefix of the labels that make a `.tekton/`
@@ -163,6 +195,8 @@ func (rc *recogniser) job(j *Job) {
 	}
 	if j.Uses != nil && j.Uses.Is("slsa-framework/slsa-github-generator") && strings.Contains(j.Uses.Name, "/.github/workflows/") {
 		rc.prov = append(rc.prov, Evidence{Pos: j.Uses.Pos, Mechanism: "slsa-github-generator", Text: j.Uses.Raw, Job: j})
+	} else if RemotePublishingWorkflow(j.Uses) {
+		rc.pub = append(rc.pub, Evidence{Pos: j.Uses.Pos, Mechanism: RemoteWorkflowMechanism, Text: j.Uses.Raw, Job: j})
 	}
 	// What the whole job does decides some steps.
 	goreleaser, cosignSign := false, false
@@ -170,7 +204,7 @@ func (rc *recogniser) job(j *Job) {
 		if st.Uses.Is("goreleaser/goreleaser-action") {
 			goreleaser = true
 		}
-		for _, c := range st.Run.Commands() {
+		for _, c := range rc.set.Followed(st.Run) {
 			goreleaser = goreleaser || c.Name == "goreleaser"
 			cosignSign = cosignSign || c.Is("cosign", "sign")
 		}
@@ -227,8 +261,8 @@ func (rc *recogniser) job(j *Job) {
 				}
 			}
 		}
-		for _, c := range st.Run.Commands() {
-			e := func(mech string) Evidence { return ev(c.Pos, mech, c.Text) }
+		for _, c := range rc.set.Followed(st.Run) {
+			e := func(mech string) Evidence { e := ev(c.Pos, mech, c.Text); e.Via = c.Via; return e }
 			switch {
 			case c.Is("cosign", "attest") || c.Is("cosign", "attest-blob"):
 				if t, _ := c.Flag("--type"); slsaType(t) {

@@ -41,11 +41,19 @@ type Command struct {
 	// normalisation described at Normalise: "npx semgrep" → "semgrep",
 	// "/usr/bin/cosign" → "cosign", "python -m pip_audit" → "pip-audit".
 	Name string
+	// Program is the program word as written, after the same
+	// normalisation but before the base name is taken: "./build.sh",
+	// "scripts/release.sh", `.\Build.ps1`.
+	Program string
 	// Args are the words after Name, quotes removed and expansions as
 	// written; redirections (`> file`, `2>&1`, `<<EOF`) are not words.
 	Args []string
 	// Assign are the leading VAR=value words.
 	Assign []string
+	// Via is, for a command found by following a repository script or
+	// make target (Set.Followed), the place of the step's command that
+	// led to it; zero for the step's own commands.
+	Via Pos
 	// Image is the image of `docker run` / `podman run` (Name is then
 	// "docker" or "podman").
 	Image string
@@ -1157,6 +1165,7 @@ func normalise(c *Command, words []string) (inner int, ok bool) {
 			continue
 		}
 		c.Name = name
+		c.Program = words[0]
 		c.Args = rest
 		if (name == "docker" || name == "podman" || name == "nerdctl") && len(rest) > 0 {
 			args := rest

@@ -28,7 +28,7 @@ var Check = &check.Check{
 
 An ecosystem builds release artifacts here when:
 
-- **go** — a pipeline step (of a pipeline that runs in this repository), a Dockerfile ` + "`RUN`" + ` or a Makefile recipe runs a ` + "`go build`" + ` that writes a binary (with ` + "`-o`" + `, or without a ` + "`...`" + ` package pattern: Go discards what it compiles for several packages, so ` + "`go build ./...`" + ` is a compile check), or GoReleaser builds Go (a GoReleaser configuration — a YAML file anywhere whose name holds ` + "`goreleaser`" + `, such as ` + "`.goreleaser.yaml`" + ` — with a Go build, its default build when it has no ` + "`builds`" + `, or goreleaser run by a pipeline). A Go library that is only tested builds no artifact;
+- **go** — a pipeline step (of a pipeline that runs in this repository), a Dockerfile ` + "`RUN`" + ` or a Makefile recipe runs a ` + "`go build`" + ` that writes a binary (with ` + "`-o`" + `, or without a ` + "`...`" + ` package pattern: Go discards what it compiles for several packages, so ` + "`go build ./...`" + ` is a compile check), or GoReleaser builds Go (a GoReleaser configuration — a YAML file anywhere whose name holds ` + "`goreleaser`" + `, such as ` + "`.goreleaser.yaml`" + ` — with a Go build, its default build when it has no ` + "`builds`" + `, or goreleaser run by a pipeline). A file named ` + "`.goreleaser.y(a)ml` or `goreleaser.y(a)ml`" + ` is a GoReleaser configuration whatever it holds: one that only ` + "`includes:`" + ` a configuration from elsewhere has no Go build with -trimpath in this repository, and its finding names the includes that were not read (URLs, files outside the snapshot). A Go library that is only tested builds no artifact;
 - **maven** — a ` + "`pom.xml`" + ` is present;
 - **dotnet** — a ` + "`*.csproj`, `*.fsproj` or `*.vbproj`" + ` is present;
 - **gradle** — a ` + "`build.gradle(.kts)`" + ` or ` + "`settings.gradle(.kts)`" + ` is present;
@@ -45,6 +45,8 @@ The switches (any one place that sets it is enough for its ecosystem):
 | ` + "`gradle`" + ` | reproducible archives, or Gradle ≥ 9 | ` + "`preserveFileTimestamps = false`" + ` and ` + "`reproducibleFileOrder = true`" + ` (Groovy or Kotlin DSL, ` + "`is…`" + ` names and ` + "`.set(…)`" + ` too) in any Gradle script, comments ignored; or a wrapper whose ` + "`distributionUrl`" + ` is Gradle 9 or later |
 | ` + "`bazel`" + ` | ` + "`--lockfile_mode=error`" + ` | a ` + "`.bazelrc`" + ` (or an imported ` + "`*.bazelrc`/`.bazelrc.*`" + `) line, or a pipeline's ` + "`bazel`" + ` command line |
 | ` + "`maven`, `gradle`" + ` wrappers | ` + "`distributionSha256Sum`" + ` | every wrapper properties file carries a non-empty value |
+
+The commands of the repository scripts and make targets that a pipeline step runs (followed as ` + "`build-provenance`" + ` says: ` + "`./build.sh`, `bash scripts/x.sh`, `pwsh ./Build.ps1`, `make TARGET`" + `) count as that step's: a ` + "`-trimpath`, `GOFLAGS`, `/p:ContinuousIntegrationBuild=true`" + `, Maven or Bazel switch on their command lines is evidence. They bring evidence only: a ` + "`go build`" + ` or ` + "`goreleaser`" + ` in a script does not by itself make Go present (such scripts often build helper tools).
 
 **pass** — every ecosystem present sets its switch, and every wrapper carries ` + "`distributionSha256Sum`" + `.
 

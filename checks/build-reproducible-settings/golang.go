@@ -1,6 +1,7 @@
 package buildreproduciblesettings
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
@@ -13,15 +14,16 @@ import (
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
 
-// site is a shell command of a pipeline step, a Dockerfile RUN or a
-// Makefile recipe.
+// site is a shell command of a pipeline step, of a repository script a
+// step runs, of a Dockerfile RUN or of a Makefile recipe.
 type site struct {
 	cmd pipeline.Command
-	// where says which: "pipeline", "Dockerfile" or "Makefile".
+	// where says which: "pipeline", "script", "Dockerfile" or "Makefile".
 	where string
 }
 
-// commands returns the commands of the active pipeline jobs, the
+// commands returns the commands of the active pipeline jobs (with those
+// of the repository scripts they run, pipeline.Set.Followed), the
 // Dockerfiles and the Makefiles, and the files among them that could not
 // be read or parsed.
 func commands(set *pipeline.Set) ([]site, []check.Finding) {
@@ -36,8 +38,15 @@ func commands(set *pipeline.Set) ([]site, []check.Finding) {
 				continue
 			}
 			for _, st := range j.Steps {
-				for _, c := range st.Run.Commands() {
-					out = append(out, site{c, "pipeline"})
+				for _, c := range set.Followed(st.Run) {
+					switch {
+					case c.Via == (pipeline.Pos{}):
+						out = append(out, site{c, "pipeline"})
+					case pipeline.IsMakefile(c.Path):
+						// Every Makefile recipe is a site already.
+					default:
+						out = append(out, site{c, "script"})
+					}
 				}
 			}
 		}
@@ -235,7 +244,17 @@ type grConfig struct {
 	// globalTrim: the top-level env sets GOFLAGS with -trimpath.
 	globalTrim bool
 	trimLine   int
+	// external are the `includes:` that are not read: a URL (`from_url`,
+	// or the `url:` shorthand), or a `from_file` path not in the
+	// snapshot.
+	external []string
 }
+
+// goreleaserNames are the file names GoReleaser reads by default: such a
+// file is a GoReleaser configuration whatever keys it has (one that only
+// has `version`, `includes` and `variables` takes its builds from what it
+// includes).
+var goreleaserNames = map[string]bool{".goreleaser.yml": true, ".goreleaser.yaml": true, "goreleaser.yml": true, "goreleaser.yaml": true}
 
 // nonGoBuilders are GoReleaser's builders for other languages.
 var nonGoBuilders = map[string]bool{"rust": true, "zig": true, "bun": true, "deno": true, "uv": true, "poetry": true, "prebuilt": true}
@@ -243,8 +262,11 @@ var nonGoBuilders = map[string]bool{"rust": true, "zig": true, "bun": true, "den
 // parseGoReleaser reads the Go builds of a GoReleaser configuration: each
 // `builds` entry whose builder is Go (the default) and that is not
 // skipped; without `builds`, GoReleaser's single default Go build. ok is
-// false when the text is not a GoReleaser configuration.
-func parseGoReleaser(p, text string) (cfg *grConfig, ok bool, err error) {
+// false when the text is not a GoReleaser configuration: a file with one
+// of GoReleaser's default names always is one; another name needs a
+// GoReleaser key. inTree says whether a path is in the snapshot (for
+// `includes: - from_file:`).
+func parseGoReleaser(p, text string, inTree func(string) bool) (cfg *grConfig, ok bool, err error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
 		return nil, false, err
@@ -256,8 +278,8 @@ func parseGoReleaser(p, text string) (cfg *grConfig, ok bool, err error) {
 	if root == nil || root.Kind != yaml.MappingNode {
 		return nil, false, nil
 	}
-	known := false
-	for _, k := range []string{"builds", "archives", "release", "project_name", "changelog", "dockers", "nfpms", "checksum", "snapshot", "brews", "before", "kos", "signs"} {
+	known := goreleaserNames[strings.ToLower(path.Base(p))]
+	for _, k := range []string{"builds", "archives", "release", "project_name", "changelog", "dockers", "nfpms", "checksum", "snapshot", "brews", "before", "kos", "signs", "includes"} {
 		if get(root, k) != nil {
 			known = true
 		}
@@ -266,6 +288,7 @@ func parseGoReleaser(p, text string) (cfg *grConfig, ok bool, err error) {
 		return nil, false, nil
 	}
 	cfg = &grConfig{path: p}
+	cfg.external = goreleaserIncludes(p, get(root, "includes"), inTree)
 	if env := get(root, "env"); env != nil {
 		if line, ok := envTrim(env); ok {
 			cfg.globalTrim, cfg.trimLine = true, line
@@ -303,6 +326,43 @@ func parseGoReleaser(p, text string) (cfg *grConfig, ok bool, err error) {
 		cfg.builds = append(cfg.builds, gb)
 	}
 	return cfg, true, nil
+}
+
+// goreleaserIncludes returns the `includes:` of a GoReleaser
+// configuration that are not read: URLs, and files not in the snapshot
+// (a `from_file` path is relative to where goreleaser runs, the root).
+func goreleaserIncludes(p string, n *yaml.Node, inTree func(string) bool) []string {
+	var out []string
+	for _, it := range items(n) {
+		it = deref(it)
+		if it == nil || it.Kind != yaml.MappingNode {
+			continue
+		}
+		if u := get(it, "from_url"); u != nil {
+			out = append(out, cmp.Or(text(get(u, "url")), "a from_url include"))
+			continue
+		}
+		if v := text(get(it, "url")); v != "" {
+			out = append(out, v)
+			continue
+		}
+		if f := get(it, "from_file"); f != nil {
+			fp := text(get(f, "path"))
+			if fp == "" || strings.HasPrefix(fp, "/") || !inTree(path.Clean(fp)) {
+				out = append(out, cmp.Or(fp, "a from_file include"))
+			}
+		}
+	}
+	return out
+}
+
+// text is a scalar's value as written, trimmed ("" for anything else).
+func text(n *yaml.Node) string {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
 }
 
 // envTrim finds GOFLAGS with -trimpath in a GoReleaser env list
@@ -371,13 +431,7 @@ func items(n *yaml.Node) []*yaml.Node {
 	return n.Content
 }
 
-func scalar(n *yaml.Node) string {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSpace(n.Value))
-}
+func scalar(n *yaml.Node) string { return strings.ToLower(text(n)) }
 
 // isGoReleaserConfig: a YAML file whose name holds "goreleaser" and that
 // is not a pipeline file (a workflow named goreleaser.yml); its content
@@ -425,7 +479,7 @@ func goEval(set *pipeline.Set, tree snapshot.Tree, sites []site, vars []pipeline
 			e.unread = append(e.unread, check.Finding{Path: p, Message: "GoReleaser configuration not read: " + c.Skipped})
 			continue
 		}
-		cfg, ok, err := parseGoReleaser(p, c.Text)
+		cfg, ok, err := parseGoReleaser(p, c.Text, func(f string) bool { _, ok := slices.BinarySearch(tree.Files, f); return ok })
 		if err != nil {
 			e.present = true
 			e.unread = append(e.unread, check.Finding{Path: p, Message: "GoReleaser configuration does not parse: " + firstLine(err.Error())})
@@ -445,8 +499,13 @@ func goEval(set *pipeline.Set, tree snapshot.Tree, sites []site, vars []pipeline
 		}
 	}
 
-	// Presence, and where the switch is missing.
+	// Presence, and where the switch is missing. The commands of the
+	// scripts a step runs only bring evidence: a script's `go build` is as
+	// often a helper tool as a release binary.
 	for _, s := range sites {
+		if s.where == "script" {
+			continue
+		}
 		if isGoBuild(s.cmd) && writesBinary(s.cmd) {
 			e.present = true
 			if !trimpathArg(s.cmd.Args) {
@@ -463,12 +522,19 @@ func goEval(set *pipeline.Set, tree snapshot.Tree, sites []site, vars []pipeline
 				if b.dflt {
 					msg = "GoReleaser's default build has no -trimpath: add a `builds:` entry with `flags: [-trimpath]`"
 				}
+				if len(cfg.external) > 0 {
+					what := "this GoReleaser build has no -trimpath in this repository's files"
+					if b.dflt {
+						what = "this GoReleaser configuration has no `builds:` in this repository's files, so no -trimpath"
+					}
+					msg = fmt.Sprintf("%s; its `includes:` take configuration from outside the repository (%s), which was not read: set `flags: [-trimpath]` (or `GOFLAGS=-trimpath` in `env:`) in the repository's own configuration", what, strings.Join(cfg.external, ", "))
+				}
 				e.missing = append(e.missing, check.Finding{Path: cfg.path, Line: b.line, Message: msg})
 			}
 		}
 	}
 	for _, s := range sites {
-		if s.cmd.Name == "goreleaser" && goreleaserRuns(s.cmd.Args) {
+		if s.where != "script" && s.cmd.Name == "goreleaser" && goreleaserRuns(s.cmd.Args) {
 			e.present = true
 			if len(configs) == 0 {
 				e.missing = append(e.missing, check.Finding{Path: s.cmd.Path, Line: s.cmd.Line,

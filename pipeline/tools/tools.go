@@ -428,7 +428,7 @@ func Find(s *pipeline.Set) []Hit {
 				if st.Ref != nil {
 					task(st.Ref, j, add)
 				}
-				for _, c := range st.Run.Commands() {
+				for _, c := range s.Followed(st.Run) {
 					add(c.Pos, Command, c.Text, j, func(e Entry) bool { return commandMatches(e, c) })
 					if c.Image != "" {
 						image(c.Pos, c.Image, j, add)

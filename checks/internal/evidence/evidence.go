@@ -88,10 +88,24 @@ func Judge(p *check.Pass, set *pipeline.Set, found []pipeline.Evidence, d any, w
 	r := check.Result{Status: check.Failed, Details: d,
 		Reason: fmt.Sprintf("pipelines build or publish artifacts (%d steps) but none %s", len(pubs), w.None)}
 	for _, e := range pubs {
-		r.Findings = append(r.Findings, check.Finding{Path: e.Path, Line: e.Line,
-			Message: fmt.Sprintf("publishes an artifact (%s: %s) with no %s", e.Mechanism, Clip(e.Text), w.Finding)})
+		r.Findings = append(r.Findings, check.Finding{Path: e.Path, Line: e.Line, Message: PublishMessage(e, w.Finding)})
 	}
 	return r
+}
+
+// PublishMessage is the finding of one publishing step with no evidence:
+// what publishes, and, for a command of a repository script or make
+// target, the pipeline command that runs it; for a remote reusable
+// workflow, that its content was not read.
+func PublishMessage(e pipeline.Evidence, missing string) string {
+	if e.Mechanism == pipeline.RemoteWorkflowMechanism {
+		return fmt.Sprintf("calls the remote reusable workflow `%s`, whose name says it publishes (%s; its content is in another repository and was not read, and SPEC counts only this repository's workflows), with no %s", Clip(e.Text), e.Mechanism, missing)
+	}
+	msg := fmt.Sprintf("publishes an artifact (%s: %s) with no %s", e.Mechanism, Clip(e.Text), missing)
+	if e.Via != (pipeline.Pos{}) {
+		msg += fmt.Sprintf(" (run by the pipeline command at %s)", e.Via.Loc())
+	}
+	return msg
 }
 
 // Clip folds the white space of s and cuts it to 80 bytes, ending in
