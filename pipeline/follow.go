@@ -22,8 +22,9 @@ import (
 //     not followed. The path is resolved against the script's working
 //     directory (Script.Dir, a GitHub step's `working-directory:`), then
 //     against the root;
-//   - the script is read from the snapshot only when it was collected
-//     (shell and PowerShell scripts: `*.sh`, `*.bash`, `*.ps1`), is not
+//   - the script is read from the snapshot only when it is a shell or
+//     PowerShell script by its name (`*.sh`, `*.bash`, `*.ps1`, which the
+//     walk collects), is not
 //     skipped (size cap) and is not a symlink (the walk does not follow
 //     them); a script whose `#!` line names something other than a shell
 //     is not read. It is parsed as a whole file at its own lines: as
@@ -175,6 +176,10 @@ func firstOperand(args []string, valued map[string]bool) string {
 	return ""
 }
 
+// scriptExts are the extensions of the scripts that are followed (those
+// the walk collects): a `./setup.py` or `./Makefile` is not shell.
+var scriptExts = map[string]bool{".sh": true, ".bash": true, ".ps1": true}
+
 // rootPrefixes are the variables that name the repository root.
 var rootPrefixes = []string{
 	"${{ github.workspace }}/", "${{github.workspace}}/", "$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/",
@@ -200,7 +205,7 @@ func (f *follower) resolve(word, dir string) (string, bool) {
 	}
 	cands = append(cands, path.Clean(w))
 	for _, p := range cands {
-		if p == "." || p == ".." || strings.HasPrefix(p, "../") {
+		if p == "." || p == ".." || strings.HasPrefix(p, "../") || !scriptExts[strings.ToLower(path.Ext(p))] {
 			continue
 		}
 		if _, ok := f.set.tree.Contents[p]; ok {

@@ -106,6 +106,7 @@ func TestFollowNotRead(t *testing.T) {
 		{name: "python", run: "python scripts/x.sh", files: map[string]string{"scripts/x.sh": "gitleaks\n"}},
 		{name: "not a shell shebang", run: "./x.sh", files: map[string]string{"x.sh": "#!/usr/bin/env python3\ngitleaks\n"}},
 		{name: "bash -c", run: "bash -c x.sh", files: map[string]string{"x.sh": "gitleaks\n"}},
+		{name: "not a script by name", run: "./setup.py", files: map[string]string{"setup.py": "gitleaks\n"}},
 		{name: "skipped", run: "./x.sh", extra: func(t *snapshot.Tree) {
 			t.Files = append(t.Files, "x.sh")
 			t.Contents["x.sh"] = snapshot.Content{Skipped: "over the cap"}
