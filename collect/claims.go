@@ -13,6 +13,10 @@ const (
 	none claim = iota
 	keep
 	sniff
+	// script: kept like keep by a local walk; a remote walk (Limits.Lazy),
+	// which pays one request per file, reads only the scripts a pipeline
+	// runs, afterwards (ReadFiles).
+	script
 )
 
 // sniffMarkers recognise the manifests that can sit in any YAML file of a
@@ -84,7 +88,7 @@ func claimed(p string) claim {
 	case ext == ".sh" || ext == ".bash" || ext == ".ps1":
 		// Shell and PowerShell scripts anywhere: a pipeline step that runs
 		// one runs its commands too (pipeline.Set.Followed).
-		return keep
+		return script
 	case ext == ".module":
 		// Spinnaker Dinghy modules, anywhere (the dinghyfile is claimed above).
 		return keep

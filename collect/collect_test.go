@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -290,5 +291,41 @@ func TestNotARepository(t *testing.T) {
 	}
 	if len(s.Tree.Files) != 1 {
 		t.Errorf("files = %v", s.Tree.Files)
+	}
+}
+
+// TestLazyScripts: a local walk keeps every script; a lazy (remote) walk
+// lists them unread, and ReadFiles reads only the ones asked for, with the
+// size cap, never a symlink or a path the walk did not list.
+func TestLazyScripts(t *testing.T) {
+	fsys := fstest.MapFS{
+		"build.sh":         {Data: []byte("#!/bin/sh\nmake\n")},
+		"hack/big.sh":      {Data: []byte(strings.Repeat("x", 100))},
+		"hack/link.sh":     {Data: []byte("../build.sh"), Mode: fs.ModeSymlink},
+		"docs/deploy.ps1":  {Data: []byte("dotnet nuget push x\n")},
+		"testdata/skip.sh": {Data: []byte("echo\n")},
+		"src/main.go":      {Data: []byte("package main\n")},
+	}
+	local := FS(context.Background(), fsys, Options{}, nil).Tree
+	for _, p := range []string{"build.sh", "hack/big.sh", "docs/deploy.ps1"} {
+		if _, ok := local.Contents[p]; !ok {
+			t.Errorf("local walk did not keep %s", p)
+		}
+	}
+	lazy := FS(context.Background(), fsys, Options{Limits: Limits{Lazy: true, MaxFileSize: 50}}, nil).Tree
+	if len(lazy.Contents) != 0 {
+		t.Fatalf("lazy walk read %v", lazy.Contents)
+	}
+	ReadFiles(context.Background(), fsys, &lazy, []string{"build.sh", "hack/big.sh", "hack/link.sh", "testdata/skip.sh", "nope.sh"}, Limits{MaxFileSize: 50})
+	if c := lazy.Contents["build.sh"]; c.Text != "#!/bin/sh\nmake\n" {
+		t.Errorf("build.sh = %+v", c)
+	}
+	if c := lazy.Contents["hack/big.sh"]; c.Skipped == "" || c.Text != "" {
+		t.Errorf("hack/big.sh over the cap = %+v", c)
+	}
+	for _, p := range []string{"hack/link.sh", "testdata/skip.sh", "nope.sh", "docs/deploy.ps1"} {
+		if c, ok := lazy.Contents[p]; ok {
+			t.Errorf("%s read: %+v", p, c)
+		}
 	}
 }

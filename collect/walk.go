@@ -27,6 +27,9 @@ type Limits struct {
 	MaxFiles int
 	// MaxDepth stops descending below this many directory levels.
 	MaxDepth int
+	// Lazy leaves scripts unread by the walk (a remote tree pays a request
+	// per file): ReadFiles reads those a pipeline runs.
+	Lazy bool
 }
 
 // DefaultLimits are the limits of SPEC and the foundation issue.
@@ -133,6 +136,10 @@ func Walk(ctx context.Context, fsys fs.FS, ex *Excluder, lim Limits) snapshot.Tr
 		}
 		t.Files = append(t.Files, p)
 		switch claimed(p) {
+		case script:
+			if !lim.Lazy {
+				t.Contents[p] = read(fsys, p, d, lim.MaxFileSize)
+			}
 		case keep:
 			t.Contents[p] = read(fsys, p, d, lim.MaxFileSize)
 		case sniff:
@@ -179,6 +186,41 @@ func vendoredModules(fsys fs.FS, ex *Excluder, p string, d fs.DirEntry) string {
 		}
 	}
 	return ""
+}
+
+// ReadFiles reads into t the files at paths that the walk listed but did
+// not read (a lazy walk's scripts), with the walk's size cap. Paths t does
+// not list as regular files (symlinks, excluded, absent) are ignored.
+func ReadFiles(ctx context.Context, fsys fs.FS, t *snapshot.Tree, paths []string, lim Limits) {
+	lim = Options{Limits: lim}.limits()
+	for _, p := range paths {
+		if ctx.Err() != nil {
+			return
+		}
+		if _, done := t.Contents[p]; done {
+			continue
+		}
+		if _, listed := slices.BinarySearch(t.Files, p); !listed {
+			continue
+		}
+		// The entry comes from its directory's listing, which a forge tree
+		// answers without a request (fs.Stat would fetch the file).
+		var entry fs.DirEntry
+		entries, err := fs.ReadDir(fsys, path.Dir(p))
+		for _, e := range entries {
+			if e.Name() == path.Base(p) {
+				entry = e
+			}
+		}
+		switch {
+		case err != nil:
+			t.Contents[p] = snapshot.Content{Skipped: "unreadable: " + cleanErr(err)}
+		case entry == nil || !entry.Type().IsRegular():
+			// Gone, or not a regular file: never followed.
+		default:
+			t.Contents[p] = read(fsys, p, entry, lim.MaxFileSize)
+		}
+	}
 }
 
 // read reads a claimed file up to max bytes. It opens the entry through

@@ -211,8 +211,34 @@ func (f *follower) resolve(word, dir string) (string, bool) {
 		if _, ok := f.set.tree.Contents[p]; ok {
 			return p, true
 		}
+		if _, listed := slices.BinarySearch(f.set.tree.Files, p); listed {
+			f.set.wanted.Store(p, true)
+		}
 	}
 	return "", false
+}
+
+// ScriptsWanted returns, sorted, the scripts that the pipelines' steps
+// run (as Followed finds them) which the tree lists but whose text it
+// does not hold: a remote scan reads those, then parses again, since a
+// script read may run another.
+func (s *Set) ScriptsWanted() []string {
+	for _, f := range s.Files {
+		for _, j := range f.Jobs {
+			for _, st := range j.Steps {
+				if st.Run != nil {
+					s.Followed(st.Run)
+				}
+			}
+		}
+	}
+	var out []string
+	s.wanted.Range(func(k, _ any) bool {
+		out = append(out, k.(string))
+		return true
+	})
+	slices.Sort(out)
+	return out
 }
 
 // readScript follows the script at p: read once per step, when the

@@ -99,6 +99,9 @@ type Set struct {
 	tree     snapshot.Tree
 	followed sync.Map // *Script → *[]Command
 	scripts  sync.Map // path → *[]Command (nil when not read)
+	// wanted are scripts a step runs that the tree lists but did not read
+	// (a remote scan reads them lazily): see ScriptsWanted.
+	wanted sync.Map // path → true
 
 	once        sync.Once
 	provenance  []Evidence

@@ -10,6 +10,7 @@ import (
 	"github.com/ssdf-dev/ssdf/codeowners"
 	"github.com/ssdf-dev/ssdf/collect"
 	"github.com/ssdf-dev/ssdf/forge"
+	"github.com/ssdf-dev/ssdf/pipeline"
 	"github.com/ssdf-dev/ssdf/policy"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
@@ -124,7 +125,21 @@ func Remote(ctx context.Context, f Forge, o Options, webURL string) (*snapshot.S
 		return nil, nil, err
 	}
 	git := &snapshot.Git{Error: "remote scan: the git history was not cloned", Head: tree.Commit, Branch: f.Repo.DefaultBranch}
-	snap := collect.FS(ctx, fsys, collect.Options{Forge: f.Client.Kind(), ForgeURL: o.ForgeURL, Exclude: pol.Exclude, Limits: o.Limits, Path: ""}, git)
+	lim := o.Limits
+	lim.Lazy = true // scripts: only those a pipeline runs, below
+	snap := collect.FS(ctx, fsys, collect.Options{Forge: f.Client.Kind(), ForgeURL: o.ForgeURL, Exclude: pol.Exclude, Limits: lim, Path: ""}, git)
+	// Each file costs a request: read the scripts the pipelines run (and
+	// those they run in turn), not every script in the tree.
+	room := maxRemoteScripts
+	for range 3 {
+		want := pipeline.Parse(snap.Tree).ScriptsWanted()
+		if len(want) == 0 || room == 0 {
+			break
+		}
+		want = want[:min(len(want), room)]
+		room -= len(want)
+		collect.ReadFiles(ctx, fsys, &snap.Tree, want, o.Limits)
+	}
 	snap.Git.Available = false
 	snap.Target.URL = webURL
 	snap.Target.Path = ""
@@ -140,6 +155,10 @@ func Remote(ctx context.Context, f Forge, o Options, webURL string) (*snapshot.S
 	ReadForge(ctx, f, snap)
 	return snap, fsys, nil
 }
+
+// maxRemoteScripts bounds the scripts a remote scan reads for the
+// pipelines (one request each).
+const maxRemoteScripts = 64
 
 // remotePolicy loads --policy, or the repository's .ssdf.yaml read through
 // the forge.
