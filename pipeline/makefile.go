@@ -622,6 +622,11 @@ func makeRefEnd(s string, open int) int {
 // with the file's value, else a mask.
 func (m *Makefile) reference(name string, depth int, active map[string]bool, budget *int) string {
 	if !plainMakeName(name) {
+		// `$(shell which go)` and `$(shell command -v go)` name a
+		// program (bingo's `GO ?= $(shell which go)`): that program.
+		if m := shellWhichRE.FindStringSubmatch(name); m != nil {
+			return m[1]
+		}
 		return makeMask
 	}
 	if name == "MAKE" {
@@ -641,6 +646,8 @@ func (m *Makefile) reference(name string, depth int, active map[string]bool, bud
 	*budget -= len(v.value)
 	return m.expand(v.value, depth+1, next, budget)
 }
+
+var shellWhichRE = regexp.MustCompile(`^shell\s+(?:which|command\s+-v)\s+([A-Za-z0-9_.+-]+)\s*$`)
 
 // plainMakeName reports whether a reference's content is a plain
 // variable name: no blanks (function calls), no `:` (substitution

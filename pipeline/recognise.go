@@ -231,7 +231,9 @@ func (rc *recogniser) job(j *Job) {
 				if v, ok := st.Input("provenance"); ok && !isFalse(v) && cosignSign {
 					rc.prov = append(rc.prov, e("docker-provenance-cosign"))
 				}
-				if v, ok := st.Input("push"); ok && !isFalse(v) {
+				// It pushes with `push: true`, or with `push=true` in an
+				// image exporter of `outputs:` (grafana/loki's form).
+				if v, ok := st.Input("push"); (ok && !isFalse(v)) || outputsPush(st) {
 					rc.pub = append(rc.pub, e("docker/build-push-action"))
 				}
 			case u.Is("pypa/gh-action-pypi-publish"):
@@ -504,4 +506,24 @@ func ImageRepository(ref string) string {
 		r = rest
 	}
 	return r
+}
+
+// outputsPush reports whether docker/build-push-action's `outputs:` has
+// an exporter that pushes: `type=image,…,push=true` or `type=registry`.
+func outputsPush(st *Step) bool {
+	v, ok := st.Input("outputs")
+	if !ok {
+		return false
+	}
+	for _, line := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == ';' }) {
+		kv := map[string]string{}
+		for _, f := range strings.Split(line, ",") {
+			k, val, _ := strings.Cut(strings.TrimSpace(f), "=")
+			kv[strings.ToLower(k)] = strings.ToLower(strings.TrimSpace(val))
+		}
+		if kv["type"] == "registry" || (kv["type"] == "image" && kv["push"] == "true") {
+			return true
+		}
+	}
+	return false
 }

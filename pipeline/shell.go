@@ -1164,6 +1164,11 @@ func normalise(c *Command, words []string) (inner int, ok bool) {
 			words = append([]string{strings.ReplaceAll(rest[1], "_", "-")}, rest[2:]...)
 			continue
 		}
+		// `ruby -S bundle install` runs the bundle script found on PATH.
+		if name == "ruby" && len(rest) > 1 && rest[0] == "-S" {
+			words = rest[1:]
+			continue
+		}
 		c.Name = name
 		c.Program = words[0]
 		c.Args = rest
