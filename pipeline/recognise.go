@@ -87,7 +87,8 @@ func (s *Set) UndecidedAttestations() []Evidence { s.recognise(); return s.undec
 // push`), release-upload (`gh|glab release upload`, `gh|glab release
 // create` with asset files, softprops/action-gh-release with `files:`,
 // actions/upload-release-asset, svenstaro/upload-release-action,
-// ncipollo/release-action with `artifacts:`) and konflux (a `.tekton/`
+// ncipollo/release-action with `artifacts:`, helm/chart-releaser-action
+// and its `cr upload`) and konflux (a `.tekton/`
 // PipelineRun labelled appstudio.openshift.io/*); and
 // remote-reusable-workflow, a job calling a remote reusable workflow
 // whose file name says it publishes (RemotePublishingWorkflow), whose
@@ -250,7 +251,10 @@ func (rc *recogniser) job(j *Job) {
 				}
 			case u.Is("softprops/action-gh-release") && hasInput(st, "files"),
 				u.Is("ncipollo/release-action") && hasInput(st, "artifacts"),
-				u.Is("actions/upload-release-asset"), u.Is("svenstaro/upload-release-action"):
+				u.Is("actions/upload-release-asset"), u.Is("svenstaro/upload-release-action"),
+				// It packages each changed chart and uploads it as a
+				// GitHub release asset (its `cr upload`).
+				u.Is("helm/chart-releaser-action"):
 				rc.pub = append(rc.pub, e("release-upload"))
 			case u.Is("js-devtools/npm-publish"):
 				rc.pub = append(rc.pub, e("npm-publish"))
@@ -298,6 +302,9 @@ func (rc *recogniser) job(j *Job) {
 				rc.pub = append(rc.pub, e("gradle-publish"))
 			case c.Is("dotnet", "nuget", "push") || c.Is("nuget", "push"):
 				rc.pub = append(rc.pub, e("dotnet-nuget-push"))
+			case c.Is("cr", "upload"):
+				// chart-releaser uploads chart packages as release assets.
+				rc.pub = append(rc.pub, e("release-upload"))
 			case releaseUpload(c):
 				rc.pub = append(rc.pub, e("release-upload"))
 			}

@@ -1228,6 +1228,12 @@ func skipFlags(words []string, withValue map[string]bool) []string {
 			words = words[2:]
 			continue
 		}
+		// A cluster of short flags whose last takes a value (`xargs -tI %`)
+		// takes the next word too.
+		if w := words[0]; len(w) > 2 && w[1] != '-' && !strings.Contains(w, "=") && withValue["-"+w[len(w)-1:]] && len(words) > 1 {
+			words = words[2:]
+			continue
+		}
 		words = words[1:]
 	}
 	return words
