@@ -114,7 +114,7 @@ func claimed(p string) claim {
 		// iac), except the copies that init downloads into .terraform/.
 		return keep
 	case ext == ".csproj" || ext == ".fsproj" || ext == ".vbproj",
-		(ext == ".txt" || ext == ".in") && (strings.HasPrefix(base, "requirements") || strings.HasPrefix(dir, "requirements") || strings.Contains(dir, "/requirements")):
+		(ext == ".txt" || ext == ".in") && (strings.Contains(base, "requirements") || strings.Contains(base, "constraints") || strings.HasPrefix(dir, "requirements") || strings.Contains(dir, "/requirements")):
 		// .NET projects and pip requirements files anywhere, with the files
 		// kept under requirements*/ directories that `-r` includes (package
 		// manifest).

@@ -239,6 +239,11 @@ func classify(p string) kind {
 		return requirementsTxt
 	case (ext == ".txt" || ext == ".in") && inRequirementsDir(dir):
 		return requirementsInc
+	case (ext == ".txt" || ext == ".in") && (strings.Contains(base, "requirements") || strings.Contains(base, "constraints")):
+		// test-requirements.txt, dev_requirements.in, constraints.txt:
+		// read as requirements files for what `pip install -r`/`-c` name,
+		// though SPEC's manifest pattern is requirements*.txt only.
+		return requirementsInc
 	}
 	return notManifest
 }

@@ -405,7 +405,7 @@ func (e *eval) requirementsFile(s *shellState, f string) (manifest.Status, strin
 		r := e.manifests.Requirements[actual]
 		switch {
 		case r == nil:
-			return manifest.Unknown, fmt.Sprintf("its requirements file %s is not read by ssdf (only `requirements*.txt`/`.in` files and the files under `requirements*/` directories are)", actual)
+			return manifest.Unknown, fmt.Sprintf("its requirements file %s is not read by ssdf (only `.txt`/`.in` files whose name holds `requirements` or `constraints`, and the files under `requirements*/` directories, are)", actual)
 		case r.Unread != "":
 			return manifest.Unknown, fmt.Sprintf("its requirements file %s is %s", actual, r.Unread)
 		case r.Hashed == manifest.Pass:
