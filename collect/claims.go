@@ -85,9 +85,10 @@ func claimed(p string) claim {
 	case ext == ".mk" && len(base) > 3:
 		// Makefile fragments anywhere (build-locked-install).
 		return keep
-	case ext == ".sh" || ext == ".bash" || ext == ".ps1":
-		// Shell and PowerShell scripts anywhere: a pipeline step that runs
-		// one runs its commands too (pipeline.Set.Followed).
+	case ScriptPath(p):
+		// Shell and PowerShell scripts anywhere, and extensionless ones in
+		// script directories: a pipeline step that runs one runs its
+		// commands too (pipeline.Set.Followed).
 		return script
 	case ext == ".module":
 		// Spinnaker Dinghy modules, anywhere (the dinghyfile is claimed above).
@@ -138,4 +139,24 @@ func claimed(p string) claim {
 		return sniff
 	}
 	return none
+}
+
+// scriptDirs are the directories whose extensionless files may be
+// scripts (encode/httpx's scripts/publish, rails' bin/setup).
+var scriptDirs = map[string]bool{"scripts": true, "script": true, "bin": true, "hack": true, "ci": true, ".ci": true, "tools": true}
+
+// ScriptPath reports whether the file at p (slash-separated, relative to
+// the root) may be a script a pipeline runs: `*.sh`, `*.bash`, `*.ps1`
+// anywhere, or a file without an extension in a script directory (which
+// then counts only when it starts with a `#!` line).
+func ScriptPath(p string) bool {
+	lp := strings.ToLower(p)
+	dir, base := path.Split(lp)
+	switch path.Ext(base) {
+	case ".sh", ".bash", ".ps1":
+		return true
+	case "":
+		return base != "" && !strings.HasPrefix(base, ".") && scriptDirs[path.Base(strings.TrimSuffix(dir, "/"))]
+	}
+	return false
 }

@@ -329,3 +329,30 @@ func TestLazyScripts(t *testing.T) {
 		}
 	}
 }
+
+// TestExtensionlessScripts: a file without an extension in a script
+// directory is kept when it is a script (#!), not when it is a binary or
+// text; elsewhere it is not read at all.
+func TestExtensionlessScripts(t *testing.T) {
+	fsys := fstest.MapFS{
+		"scripts/publish": {Data: []byte("#!/bin/sh\ntwine upload dist/*\n")},
+		"bin/tool":        {Data: []byte("\x7fELF\x02\x01\x01binary")},
+		"hack/notes":      {Data: []byte("just text\n")},
+		"docs/publish":    {Data: []byte("#!/bin/sh\necho\n")},
+	}
+	tree := FS(context.Background(), fsys, Options{}, nil).Tree
+	if c, ok := tree.Contents["scripts/publish"]; !ok || !strings.HasPrefix(c.Text, "#!") {
+		t.Errorf("scripts/publish not kept: %+v", c)
+	}
+	for _, p := range []string{"bin/tool", "hack/notes", "docs/publish"} {
+		if _, ok := tree.Contents[p]; ok {
+			t.Errorf("%s kept", p)
+		}
+	}
+	for p, want := range map[string]bool{"scripts/publish": true, "a/b/bin/setup": true, "build.sh": true, "x/Deploy.PS1": true,
+		"docs/publish": false, "scripts/.hidden": false, "scripts/run.py": false, "Makefile": false} {
+		if got := ScriptPath(p); got != want {
+			t.Errorf("ScriptPath(%q) = %v", p, got)
+		}
+	}
+}

@@ -138,7 +138,11 @@ func Walk(ctx context.Context, fsys fs.FS, ex *Excluder, lim Limits) snapshot.Tr
 		switch claimed(p) {
 		case script:
 			if !lim.Lazy {
-				t.Contents[p] = read(fsys, p, d, lim.MaxFileSize)
+				// An extensionless file is kept only as a script (#!): bin/
+				// may hold binaries.
+				if c := read(fsys, p, d, lim.MaxFileSize); path.Ext(p) != "" || c.Skipped != "" || strings.HasPrefix(c.Text, "#!") {
+					t.Contents[p] = c
+				}
 			}
 		case keep:
 			t.Contents[p] = read(fsys, p, d, lim.MaxFileSize)

@@ -4,6 +4,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/ssdf-dev/ssdf/collect"
 )
 
 // Following what a step runs. A step's commands (Script.Commands) are
@@ -176,10 +178,6 @@ func firstOperand(args []string, valued map[string]bool) string {
 	return ""
 }
 
-// scriptExts are the extensions of the scripts that are followed (those
-// the walk collects): a `./setup.py` or `./Makefile` is not shell.
-var scriptExts = map[string]bool{".sh": true, ".bash": true, ".ps1": true}
-
 // rootPrefixes are the variables that name the repository root.
 var rootPrefixes = []string{
 	"${{ github.workspace }}/", "${{github.workspace}}/", "$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/",
@@ -205,7 +203,7 @@ func (f *follower) resolve(word, dir string) (string, bool) {
 	}
 	cands = append(cands, path.Clean(w))
 	for _, p := range cands {
-		if p == "." || p == ".." || strings.HasPrefix(p, "../") || !scriptExts[strings.ToLower(path.Ext(p))] {
+		if p == "." || p == ".." || strings.HasPrefix(p, "../") || !collect.ScriptPath(p) {
 			continue
 		}
 		if _, ok := f.set.tree.Contents[p]; ok {
@@ -265,7 +263,8 @@ func (s *Set) scriptCommands(p string, ps bool) ([]Command, bool) {
 	}
 	var cmds []Command
 	text, problem := readable(s.tree, p)
-	if problem == "" && shellScript(text, ps) {
+	// A file without an extension is a script only by its #! line.
+	if problem == "" && (path.Ext(p) != "" || strings.HasPrefix(text, "#!")) && shellScript(text, ps) {
 		shell := ""
 		if ps {
 			shell = "pwsh"

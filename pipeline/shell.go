@@ -1215,8 +1215,18 @@ func progName(w string) string {
 	if i := strings.LastIndexAny(w, `/\`); i >= 0 {
 		w = w[i+1:]
 	}
+	// A directory given by a variable glued to the name, `${PREFIX}twine`
+	// (encode/httpx: PREFIX is venv/bin/ or empty), names the program
+	// after it.
+	if m := prefixVarRE.FindStringSubmatch(w); m != nil {
+		w = m[1]
+	}
 	return strings.TrimSuffix(w, ".exe")
 }
+
+// prefixVarRE: `${NAME}tool` (braces: in `$NAMEtool` the shell reads
+// one variable).
+var prefixVarRE = regexp.MustCompile(`^\$\{[a-z_][a-z0-9_]*\}([a-z][a-z0-9._+-]*)$`)
 
 // skipFlags drops leading flags; those in withValue take the next word.
 func skipFlags(words []string, withValue map[string]bool) []string {
