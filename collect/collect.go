@@ -24,8 +24,8 @@ type Options struct {
 	GitEnv []string
 	// Path is the target path as the user gave it, for the report.
 	Path string
-	// Commits is how many first-parent commits to read with their
-	// signatures (the policy's signedCommits.window).
+	// Commits is how many of the newest commits reachable from HEAD to
+	// read with their signatures (the policy's signedCommits.window).
 	Commits int
 }
 

@@ -26,8 +26,8 @@ import (
 type Git struct {
 	Dir string
 	Env []string
-	// Commits is how many of HEAD's first-parent commits to read with
-	// their signatures (the policy's signedCommits.window); 0 reads
+	// Commits is how many of the newest commits reachable from HEAD to
+	// read with their signatures (the policy's signedCommits.window); 0 reads
 	// DefaultCommits.
 	Commits int
 }
@@ -204,14 +204,16 @@ func StripCredentials(remote string) string {
 // (a hostile author name) are skipped, not kept.
 const maxHeaderLine = 64 << 10
 
-// commits reads the n newest commits of HEAD's first-parent history with
+// commits reads the n newest commits reachable from HEAD (as `git log`
+// lists them, merged branches included — the commits the forge lists for
+// the branch) with
 // the kind of signature each carries. The raw commit objects are read
 // with `git cat-file --batch` and only their headers are parsed: nothing
 // is verified, so neither gpg nor ssh-keygen ever runs, whatever the
 // repository's configuration says. Replace refs are ignored, so that the
 // objects read are the commits themselves.
 func (g Git) commits(ctx context.Context, n int, shallow map[string]bool) ([]snapshot.GitCommit, error) {
-	out, err := g.run(ctx, "--no-replace-objects", "rev-list", "--first-parent", "--parents", "-n", strconv.Itoa(n), "HEAD", "--")
+	out, err := g.run(ctx, "--no-replace-objects", "rev-list", "--parents", "-n", strconv.Itoa(n), "HEAD", "--")
 	if err != nil {
 		return nil, err
 	}

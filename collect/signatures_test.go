@@ -20,7 +20,8 @@ import (
 // OpenPGP, an SSH and an X.509 signature header, an unsigned one, one
 // whose message only quotes a signature, one with an armor git would not
 // recognise, a merge whose side branch is signed — and checks the kind of
-// signature read for each commit of the first-parent history. gpg is set
+// signature read for each commit reachable from HEAD, newest first, the
+// merged branch's included (as git log and the forge list them). gpg is set
 // up to leave a mark if anything ever ran it: nothing may.
 func TestGitCommitSignatures(t *testing.T) {
 	sharedtest.RequireProgram(t, "git")
@@ -72,6 +73,7 @@ func TestGitCommitSignatures(t *testing.T) {
 	at := func(d int) time.Time { return time.Unix(day(d), 0).UTC() }
 	want := []snapshot.GitCommit{
 		{SHA: merge, Date: at(9)},
+		{SHA: side, Date: at(8), Signature: "gpg"},
 		{SHA: long, Date: at(7), Signature: "gpg"},
 		{SHA: odd, Date: at(6)},
 		{SHA: quoted, Date: at(5)},
@@ -89,7 +91,7 @@ func TestGitCommitSignatures(t *testing.T) {
 
 	// The window bounds what is read.
 	g.Commits = 2
-	if got := g.Read(context.Background(), NewExcluder(nil), nil).Commits; len(got) != 2 || got[1].SHA != long || got[1].Root {
+	if got := g.Read(context.Background(), NewExcluder(nil), nil).Commits; len(got) != 2 || got[1].SHA != side || got[1].Root {
 		t.Errorf("window of 2: %+v", got)
 	}
 	// Zero reads the default window.
@@ -98,11 +100,13 @@ func TestGitCommitSignatures(t *testing.T) {
 		t.Errorf("default window: %d commits, want %d", len(got), len(want))
 	}
 
-	// A shallow clone shows its boundary commit as such, not as a root.
+	// A shallow clone shows its boundary commits as such, not as roots:
+	// depth 2 from the merge keeps both of its parents.
 	clone := t.TempDir()
 	git(t, env, clone, "", "clone", "-q", "--depth", "2", "file://"+dir, "c")
 	s := Git{Dir: filepath.Join(clone, "c"), Env: env}.Read(context.Background(), NewExcluder(nil), nil)
-	if len(s.Commits) != 2 || !s.Shallow || !s.Commits[1].Boundary || s.Commits[1].Root || s.Commits[1].SHA != long || s.Commits[1].Signature != "gpg" {
+	if len(s.Commits) != 3 || !s.Shallow || !s.Commits[1].Boundary || s.Commits[1].Root || s.Commits[1].SHA != side ||
+		!s.Commits[2].Boundary || s.Commits[2].SHA != long || s.Commits[2].Signature != "gpg" {
 		t.Errorf("shallow clone: shallow=%v commits=%+v", s.Shallow, s.Commits)
 	}
 
