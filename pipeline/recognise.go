@@ -254,7 +254,12 @@ func (rc *recogniser) job(j *Job) {
 				u.Is("actions/upload-release-asset"), u.Is("svenstaro/upload-release-action"),
 				// It packages each changed chart and uploads it as a
 				// GitHub release asset (its `cr upload`).
-				u.Is("helm/chart-releaser-action"):
+				u.Is("helm/chart-releaser-action"),
+				// Any other release action given files to attach
+				// (kubernetes-sigs/release-actions/publish-release with
+				// `assets:`, marvinpinto/action-automatic-releases with
+				// `files:`).
+				releaseAssetAction(u, st):
 				rc.pub = append(rc.pub, e("release-upload"))
 			case u.Is("js-devtools/npm-publish"):
 				rc.pub = append(rc.pub, e("npm-publish"))
@@ -529,6 +534,22 @@ func outputsPush(st *Step) bool {
 			kv[strings.ToLower(k)] = strings.ToLower(strings.TrimSpace(val))
 		}
 		if kv["type"] == "registry" || (kv["type"] == "image" && kv["push"] == "true") {
+			return true
+		}
+	}
+	return false
+}
+
+// releaseAssetAction reports whether a step uses a release action (its
+// owner, repository or path says "release") with an input that names files
+// to attach to the release.
+func releaseAssetAction(u *Ref, st *Step) bool {
+	if u == nil || u.Kind != RemoteRef || !strings.Contains(strings.ToLower(u.Name), "release") ||
+		strings.Contains(strings.ToLower(u.Name), "release-drafter") || strings.Contains(strings.ToLower(u.Name), "release-please") {
+		return false
+	}
+	for _, in := range []string{"assets", "files", "artifacts", "asset_path", "asset-path", "file"} {
+		if v, ok := st.Input(in); ok && strings.TrimSpace(v) != "" {
 			return true
 		}
 	}
