@@ -485,6 +485,12 @@ func NewRef(raw string) *Ref {
 	case strings.HasPrefix(raw, "./") || strings.HasPrefix(raw, "../") || raw == ".":
 		ref.Kind = LocalRef
 		ref.Name = raw
+	case strings.HasPrefix(raw, "$/"):
+		// GitHub's "dollar-self" reference (2026): this repository at the
+		// running commit, at the given path — a local reference, pinned by
+		// construction. Name is its ./ form, so that it resolves as one.
+		ref.Kind = LocalRef
+		ref.Name = "./" + strings.TrimPrefix(raw, "$/")
 	default:
 		ref.Kind = RemoteRef
 		ref.Name = raw
