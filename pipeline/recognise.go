@@ -261,6 +261,12 @@ func (rc *recogniser) job(j *Job) {
 				// `files:`).
 				releaseAssetAction(u, st):
 				rc.pub = append(rc.pub, e("release-upload"))
+			case u.Is("changesets/action") && hasInput(st, "publish"):
+				// It runs its `publish:` command (`changeset publish`,
+				// `pnpm release`) when no changeset is pending.
+				rc.pub = append(rc.pub, e("npm-publish"))
+			case u.Is("release-plz/action") && releasePlzPublishes(st):
+				rc.pub = append(rc.pub, e("cargo-publish"))
 			case u.Is("js-devtools/npm-publish"):
 				rc.pub = append(rc.pub, e("npm-publish"))
 				if v, _ := st.Input("provenance"); isTrue(v) {
@@ -299,7 +305,7 @@ func (rc *recogniser) job(j *Job) {
 				rc.pub = append(rc.pub, e("pypi-publish"))
 			case c.Name == "goreleaser" && !goreleaserNoop(c.Args):
 				rc.pub = append(rc.pub, e("goreleaser"))
-			case c.Is("cargo", "publish"):
+			case c.Is("cargo", "publish") || c.Is("release-plz", "release"):
 				rc.pub = append(rc.pub, e("cargo-publish"))
 			case (c.Name == "mvn" || c.Name == "mvnw" || c.Name == "mvnw.cmd") && mavenDeploy(c):
 				rc.pub = append(rc.pub, e("mvn-deploy"))
@@ -391,8 +397,13 @@ func ssdfActionAttests(st *Step) bool {
 }
 
 // npmPublish: `npm publish`, exactly as SPEC names it (not pnpm or yarn).
+// npmPublish: a publication to the npm registry — `npm publish`, and the
+// same through pnpm, yarn (`yarn publish`, `yarn npm publish`), changesets
+// (`changeset publish`) and lerna (`lerna publish`): a person reading
+// SPEC's "npm publish" sees these publish to npm as well.
 func npmPublish(c Command) bool {
-	return c.Is("npm", "publish")
+	return c.Is("npm", "publish") || c.Is("pnpm", "publish") || c.Is("yarn", "publish") || c.Is("yarn", "npm", "publish") ||
+		c.Is("changeset", "publish") || c.Is("lerna", "publish")
 }
 
 // npmProvenance: the command line asks for provenance (`--provenance`,
@@ -554,4 +565,11 @@ func releaseAssetAction(u *Ref, st *Step) bool {
 		}
 	}
 	return false
+}
+
+// releasePlzPublishes: release-plz/action publishes to crates.io when its
+// command is `release`, or unset (it then runs release-pr and release).
+func releasePlzPublishes(st *Step) bool {
+	v, ok := st.Input("command")
+	return !ok || strings.TrimSpace(v) == "" || strings.TrimSpace(v) == "release"
 }

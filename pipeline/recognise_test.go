@@ -103,9 +103,11 @@ func TestRecognisers(t *testing.T) {
       - run: yarn npm publish --provenance
       - run: npm publish --provenance=false
 `)},
-		prov: []string{w + ":6 npm-provenance"},
-		att:  []string{w + ":6 npm-provenance"},
-		pub:  []string{w + ":6 npm-publish", w + ":7 npm-publish", w + ":9 npm-publish", w + ":12 npm-publish"},
+		// pnpm and yarn publish to npm too, with npm's provenance when
+		// asked on the command line.
+		prov: []string{w + ":6 npm-provenance", w + ":11 npm-provenance"},
+		att:  []string{w + ":6 npm-provenance", w + ":11 npm-provenance"},
+		pub:  []string{w + ":6 npm-publish", w + ":7 npm-publish", w + ":9 npm-publish", w + ":10 npm-publish", w + ":11 npm-publish", w + ":12 npm-publish"},
 	}, {
 		name: "PEP 740 by version, branch, password and opt-out",
 		files: map[string]string{w: wf(`      - uses: pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc # v1.12.4
