@@ -33,7 +33,7 @@ The evidence, in this order:
 1. The policy names one: ` + "`tracker:`" + ` with a ` + "`kind`" + ` of ` + "`github`, `gitlab`, `bugzilla`, `redmine`, `mantis`" + ` or ` + "`trac`" + `.
 2. Package metadata at the root names one (SPEC §3 names paths from the root unless it says "anywhere"; the package metadata of a monorepo's members is not read):
    - ` + "`package.json`" + ` — ` + "`bugs`" + `, a URL string or an object with a ` + "`url`" + ` (an object with only an ` + "`email`" + ` names a mailbox, not a tracker);
-   - ` + "`pyproject.toml`" + ` — a ` + "`[project.urls]`" + ` entry (or Poetry's ` + "`[tool.poetry.urls]`" + `, which becomes the same metadata) whose label, normalised as PEP 753 does (lower case, spaces and punctuation removed), is ` + "`issues`, `issue`, `issuetracker`, `bugs`, `bug`, `bugtracker`, `bugreports`, `bugreport`" + ` or ` + "`tracker`" + ` — so "Issues", "Bug Tracker", "Bug Reports", "issue-tracker" all count;
+   - ` + "`pyproject.toml`" + ` — a ` + "`[project.urls]`" + ` entry (or Poetry's ` + "`[tool.poetry.urls]`" + `, which becomes the same metadata) whose label, normalised as PEP 753 does (lower case, spaces and punctuation removed), is ` + "`issues`, `issue`, `issuetracker`, `bugs`, `bug`, `bugtracker`, `bugreports`, `bugreport`" + ` or ` + "`tracker`" + `, or ends in ` + "`issues`, `issuetracker`, `bugs`, `bugtracker`, `bugreports`" + ` or ` + "`bugreport`" + ` — so "Issues", "Bug Tracker", "Bug Reports", "issue-tracker", "GitHub: issues" all count;
    - ` + "`Cargo.toml`" + ` — Cargo has no tracker key. A ` + "`[package.metadata]`" + ` entry (or one table below it) with one of the labels above counts first; otherwise ` + "`repository`" + ` of ` + "`[package]`" + ` or ` + "`[workspace.package]`" + ` when it is a github.com or gitlab.com project, whose issue tracker it then designates (` + "`…/issues`" + `, ` + "`…/-/issues`" + `) — the inference npm makes when it fills ` + "`bugs`" + ` in from ` + "`repository`" + `;
    - ` + "`composer.json`" + ` — ` + "`support.issues`" + `.
    Values must be http(s) URLs.
@@ -66,6 +66,24 @@ type details struct {
 // trackerLabels are the normalised labels (PEP 753) that name an issue
 // tracker.
 var trackerLabels = []string{"issues", "issue", "issuetracker", "bugs", "bug", "bugtracker", "bugreports", "bugreport", "tracker"}
+
+// trackerSuffixes: a label that ends in one of these names a tracker too
+// ("GitHub: issues", "GitLab Issues", "Report a bug reports"…); "bug",
+// "issue" and "tracker" alone are not suffixes ("Debug").
+var trackerSuffixes = []string{"issues", "issuetracker", "bugs", "bugtracker", "bugreports", "bugreport"}
+
+func isTrackerLabel(label string) bool {
+	n := normalise(label)
+	if slices.Contains(trackerLabels, n) {
+		return true
+	}
+	for _, suf := range trackerSuffixes {
+		if strings.HasSuffix(n, suf) {
+			return true
+		}
+	}
+	return false
+}
 
 func run(p *check.Pass) check.Result {
 	if t := p.Policy.Tracker; t != nil && slices.Contains(policy.TrackerKinds, t.Kind) {
@@ -297,7 +315,7 @@ func pyproject(file, text string) (*Tracker, []string, error) {
 	for _, table := range [][]string{{"project", "urls"}, {"tool", "poetry", "urls"}} {
 		urls, _ := dig(m, table...).(map[string]any)
 		for _, label := range sortedKeys(urls) {
-			if !slices.Contains(trackerLabels, normalise(label)) {
+			if !isTrackerLabel(label) {
 				continue
 			}
 			s, ok := urls[label].(string)
@@ -337,7 +355,7 @@ func cargo(file, text string) (*Tracker, []string, error) {
 		}
 		for _, k := range sortedKeys(tbl) {
 			s, ok := tbl[k].(string)
-			if !ok || !slices.Contains(trackerLabels, normalise(k)) {
+			if !ok || !isTrackerLabel(k) {
 				continue
 			}
 			tr, p, _ := named(file, where+" "+k, s)
