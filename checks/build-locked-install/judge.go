@@ -290,7 +290,7 @@ func (e *eval) judgePip(c pipeline.Command, s *shellState, tool string, args []s
 			files = append(files, v)
 		case strings.HasPrefix(a, "-r") && len(a) > 2 && !strings.HasPrefix(a, "--"):
 			files = append(files, a[2:])
-		case len(a) > 2 && a[0] == '-' && a[1] != '-' && strings.HasSuffix(a, "r") && strings.Trim(a[1:len(a)-1], "UqvIq") == "":
+		case len(a) > 2 && a[0] == '-' && a[1] != '-' && strings.HasSuffix(a, "r") && strings.Trim(a[1:len(a)-1], "UqvI") == "":
 			// A cluster of flags ending in -r (`pip install -Ur FILE`,
 			// aio-libs/frozenlist's Makefile): the next word is the file.
 			if i+1 < len(rest) {
