@@ -287,12 +287,20 @@ func versionProblem(v string) string {
 // coverMaven judges a pom: Maven has no lock, so it passes when no version
 // is a range, LATEST, RELEASE or -SNAPSHOT (SPEC §3).
 func (p *parser) coverMaven(m *Manifest, pom *Pom) *Manifest {
-	unresolved := 0
+	unresolved, own := 0, 0
+	modules := p.mavenModules()
 	for _, c := range pom.Coordinates {
 		if c.Unresolved {
 			unresolved++
 		}
 		if c.Problem == "" {
+			continue
+		}
+		// The repository's own modules (a parent that is the root pom, a
+		// sibling module) carry the project's own version, which SPEC does
+		// not check: they are not external dependencies.
+		if g := pom.groupOf(c.GroupID); g != "" && modules[g+":"+c.ArtifactID] {
+			own++
 			continue
 		}
 		how := fmt.Sprintf("`%s`", c.Version)
@@ -309,8 +317,51 @@ func (p *parser) coverMaven(m *Manifest, pom *Pom) *Manifest {
 	}
 	m.Status = Pass
 	m.Reason = fmt.Sprintf("no version of the %s of %s is a range, LATEST, RELEASE or -SNAPSHOT", plural(pom.Declared, "coordinate", "coordinates"), m.Path)
+	if own > 0 {
+		m.Reason += fmt.Sprintf(" (%s of this repository's own modules, at the project's own version, not checked)", plural(own, "reference", "references"))
+	}
 	if unresolved > 0 {
 		m.Reason += fmt.Sprintf(" (%d use properties the file does not define)", unresolved)
 	}
 	return m
+}
+
+// groupOf resolves a coordinate's groupId as written in pom: the
+// project's own group for ${project.groupId} (or the parent's), as is.
+func (p *Pom) groupOf(g string) string {
+	switch strings.TrimSpace(g) {
+	case "${project.groupId}", "${pom.groupId}", "${groupId}":
+		if p.GroupID != "" {
+			return p.GroupID
+		}
+		if p.Parent != nil {
+			return p.Parent.GroupID
+		}
+		return ""
+	case "${project.parent.groupId}":
+		if p.Parent != nil {
+			return p.Parent.GroupID
+		}
+		return ""
+	}
+	return strings.TrimSpace(g)
+}
+
+// mavenModules are the groupId:artifactId of every pom in the repository
+// (a module without a groupId inherits its parent's).
+func (p *parser) mavenModules() map[string]bool {
+	if p.modules != nil {
+		return p.modules
+	}
+	p.modules = map[string]bool{}
+	for _, pom := range p.set.Poms {
+		g := pom.GroupID
+		if g == "" && pom.Parent != nil {
+			g = pom.Parent.GroupID
+		}
+		if g != "" && pom.ArtifactID != "" {
+			p.modules[g+":"+pom.ArtifactID] = true
+		}
+	}
+	return p.modules
 }

@@ -126,6 +126,8 @@ type parser struct {
 	files map[string]*parsed
 	// workspaces by ecosystem, then by root directory.
 	npmWS, cargoWS, goWS, uvWS map[string]*wsDef
+	// modules are the repository's Maven modules (mavenModules).
+	modules map[string]bool
 }
 
 // Parse builds the set of manifests from a snapshot tree. It never fails:
