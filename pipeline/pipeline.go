@@ -422,6 +422,9 @@ type Resource struct {
 	Params []Var
 	// PipelineRef is a PipelineRun's `pipelineRef`.
 	PipelineRef *TaskRef
+	// SpecParams are the param defaults of a PipelineRun's embedded
+	// `pipelineSpec`.
+	SpecParams []Var
 	Jobs        []*Job
 	// Active is set on runs (PipelineRun, TaskRun) and on the Pipelines,
 	// Tasks and StepActions that an active resource refers to.
@@ -881,6 +884,45 @@ func markTekton(s *Set) {
 			f.Active = f.Active || r.Active
 		}
 	}
+}
+
+// PipelineOf returns the Pipeline of this repository that a PipelineRun
+// runs: the one its pipelineRef names (no resolver, the cluster resolver,
+// or the git resolver's pathInRepo), else the one its Pipelines-as-Code
+// pipeline annotation names; nil when none is found here.
+func (s *Set) PipelineOf(run *Resource) *Resource {
+	if run == nil || run.Kind != "PipelineRun" {
+		return nil
+	}
+	var name, file string
+	if t := run.PipelineRef; t != nil {
+		switch t.Resolver {
+		case "":
+			name = t.Name
+		case "cluster":
+			name, _ = t.Param("name")
+		case "git":
+			file, _ = t.Param("pathInRepo")
+		}
+	}
+	if a, ok := run.Annotation(PaCAnnotation + "pipeline"); ok && file == "" {
+		file = strings.Trim(strings.TrimSpace(a), `"'[]`)
+	}
+	file = path.Clean(strings.TrimPrefix(file, "./"))
+	for _, f := range s.Files {
+		if f.System != Tekton {
+			continue
+		}
+		for _, r := range f.Resources {
+			if r.Kind != "Pipeline" {
+				continue
+			}
+			if (name != "" && r.Name == name) || (file != "." && f.Path == file && (name == "" || r.Name == name)) {
+				return r
+			}
+		}
+	}
+	return nil
 }
 
 // localPath turns "./a/b" into the repository path "a/b" ("." for "./").

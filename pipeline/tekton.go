@@ -55,6 +55,7 @@ func tektonResource(r *yreader, f *File, m *yaml.Node) *Resource {
 	case "PipelineRun":
 		if ps := r.get(spec, "pipelineSpec"); ps != nil {
 			res.Jobs = tektonTasks(r, ps, newJob)
+			res.SpecParams = tektonParams(r, r.get(ps, "params"))
 		}
 		res.PipelineRef = tektonRef(r, r.get(spec, "pipelineRef"))
 	case "Pipeline":

@@ -13,6 +13,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/ssdf-dev/ssdf/check"
+	"github.com/ssdf-dev/ssdf/manifest"
 	"github.com/ssdf-dev/ssdf/pipeline"
 	"github.com/ssdf-dev/ssdf/snapshot"
 )
@@ -28,7 +29,7 @@ var Check = &check.Check{
 
 The mechanisms are exhaustive (` + "`mechanism`" + ` in the details):
 
-- ` + "`konflux-hermetic`" + ` — a Konflux PipelineRun (a ` + "`.tekton/`" + ` PipelineRun with an ` + "`appstudio.openshift.io/*`" + ` label) whose params set ` + "`hermetic`" + ` to ` + "`\"true\"`" + ` and give a non-empty ` + "`prefetch-input`" + ` (the dependencies Hermeto/Cachi2 prefetches before the network-isolated build);
+- ` + "`konflux-hermetic`" + ` — a Konflux PipelineRun (a ` + "`.tekton/`" + ` PipelineRun with an ` + "`appstudio.openshift.io/*`" + ` label) whose params set ` + "`hermetic`" + ` to ` + "`\"true\"`" + ` and give a non-empty ` + "`prefetch-input`" + ` (the dependencies Hermeto/Cachi2 prefetches before the network-isolated build) — a param the run does not set takes its default from the run's embedded ` + "`pipelineSpec`" + ` or from this repository's Pipeline that the run names (its ` + "`pipelineRef`" + `, or the Pipelines-as-Code ` + "`pipeline`" + ` annotation);
 - ` + "`nix-flake`" + ` — a ` + "`flake.nix`" + `, anywhere (SPEC names a Nix flake and nothing more; whether its ` + "`flake.lock`" + ` is committed is judged by build-lockfile);
 - ` + "`bazel`" + ` — a Bazel workspace: ` + "`MODULE.bazel`" + `, ` + "`WORKSPACE`" + ` or ` + "`WORKSPACE.bazel`" + `, anywhere;
 - ` + "`go-vendor`" + ` — vendored Go modules: a ` + "`vendor/modules.txt`" + ` (the walk does not enter ` + "`vendor/`" + ` but records this one file);
@@ -138,7 +139,7 @@ func run(p *check.Pass) check.Result {
 // buildFileNames are the files, by base name, that show a build: the
 // ecosystems' manifests (with or without dependencies) and the build
 // systems' files.
-var buildFileNames = []string{"go.mod", "package.json", "Cargo.toml", "pyproject.toml", "setup.py", "setup.cfg", "pom.xml",
+var buildFileNames = []string{"go.mod", "package.json", "Cargo.toml", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "pom.xml",
 	"build.gradle", "build.gradle.kts", "Gemfile", "composer.json", "Package.swift", "conanfile.txt", "conanfile.py", "vcpkg.json",
 	"Dockerfile", "Containerfile", "Makefile", "GNUmakefile", "CMakeLists.txt", "meson.build", "configure.ac", "build.zig", "BUILD", "BUILD.bazel"}
 
@@ -158,6 +159,11 @@ func buildsAnything(p *check.Pass) bool {
 			strings.HasPrefix(base, "dockerfile") || strings.HasSuffix(base, ".dockerfile") {
 			return true
 		}
+	}
+	// Any manifest of SPEC's ecosystem table (a requirements file, a
+	// flake…) shows something that is built.
+	if len(manifest.Load(p).Manifests) > 0 {
+		return true
 	}
 	set := pipeline.Load(p)
 	if len(set.Dockerfiles) > 0 || len(set.Publishes()) > 0 {
@@ -186,24 +192,48 @@ func konflux(set *pipeline.Set, contents map[string]snapshot.Content, res *resul
 			if !r.Active || !pipeline.IsKonflux(f, r) {
 				continue
 			}
-			h, hok := param(r, "hermetic")
-			pf, pok := param(r, "prefetch-input")
+			// A param the run does not set takes the pipeline's default:
+			// its embedded pipelineSpec's, or the repository's Pipeline it
+			// runs (the usual Konflux layout keeps hermetic and
+			// prefetch-input defaults in .tekton/build-pipeline.yaml).
+			defaults := [][]pipeline.Var{r.SpecParams}
+			if pl := set.PipelineOf(r); pl != nil {
+				defaults = append(defaults, pl.Params)
+			}
+			h, hok, hpath := effectiveParam(r, f.Path, defaults, "hermetic")
+			pf, pok, pfpath := effectiveParam(r, f.Path, defaults, "prefetch-input")
 			switch {
-			case hok && isTrue(h.Value) && pok && prefetches(pf, contents[f.Path].Text):
-				res.found = append(res.found, Item{Mechanism: Konflux, Path: f.Path, Line: h.Line})
+			case hok && isTrue(h.Value) && pok && prefetches(pf, contents[pfpath].Text):
+				res.found = append(res.found, Item{Mechanism: Konflux, Path: hpath, Line: h.Line})
 			case hok && isTrue(h.Value):
-				res.near = append(res.near, check.Finding{Path: f.Path, Line: h.Line,
+				res.near = append(res.near, check.Finding{Path: hpath, Line: h.Line,
 					Message: fmt.Sprintf("Konflux PipelineRun %s is hermetic but prefetches nothing: give its dependencies in the prefetch-input param", r.Name)})
 			default:
-				line := r.Line
+				where, line := f.Path, r.Line
 				if hok {
-					line = h.Line
+					where, line = hpath, h.Line
 				}
-				res.near = append(res.near, check.Finding{Path: f.Path, Line: line,
+				res.near = append(res.near, check.Finding{Path: where, Line: line,
 					Message: fmt.Sprintf("Konflux PipelineRun %s is not hermetic: set the params hermetic to \"true\" and prefetch-input", r.Name)})
 			}
 		}
 	}
+}
+
+// effectiveParam is the value a PipelineRun's param takes — its own, else
+// the first default that sets it — and the file where that value is.
+func effectiveParam(r *pipeline.Resource, runPath string, defaults [][]pipeline.Var, name string) (pipeline.Var, bool, string) {
+	if v, ok := param(r, name); ok {
+		return v, true, runPath
+	}
+	for _, vs := range defaults {
+		for _, v := range vs {
+			if v.Name == name {
+				return v, true, v.Path
+			}
+		}
+	}
+	return pipeline.Var{}, false, runPath
 }
 
 func param(r *pipeline.Resource, name string) (pipeline.Var, bool) {
