@@ -425,7 +425,7 @@ type Resource struct {
 	// SpecParams are the param defaults of a PipelineRun's embedded
 	// `pipelineSpec`.
 	SpecParams []Var
-	Jobs        []*Job
+	Jobs       []*Job
 	// Active is set on runs (PipelineRun, TaskRun) and on the Pipelines,
 	// Tasks and StepActions that an active resource refers to.
 	Active bool
