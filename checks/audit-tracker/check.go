@@ -5,7 +5,10 @@ package audittracker
 import (
 	"cmp"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"path"
 	"slices"
@@ -35,7 +38,8 @@ The evidence, in this order:
    - ` + "`package.json`" + ` — ` + "`bugs`" + `, a URL string or an object with a ` + "`url`" + ` (an object with only an ` + "`email`" + ` names a mailbox, not a tracker);
    - ` + "`pyproject.toml`" + ` — a ` + "`[project.urls]`" + ` entry (or Poetry's ` + "`[tool.poetry.urls]`" + `, which becomes the same metadata) whose label, normalised as PEP 753 does (lower case, spaces and punctuation removed), is ` + "`issues`, `issue`, `issuetracker`, `bugs`, `bug`, `bugtracker`, `bugreports`, `bugreport`" + ` or ` + "`tracker`" + `, or ends in ` + "`issues`, `issuetracker`, `bugs`, `bugtracker`, `bugreports`" + ` or ` + "`bugreport`" + ` — so "Issues", "Bug Tracker", "Bug Reports", "issue-tracker", "GitHub: issues" all count;
    - ` + "`Cargo.toml`" + ` — Cargo has no tracker key. A ` + "`[package.metadata]`" + ` entry (or one table below it) with one of the labels above counts first; otherwise ` + "`repository`" + ` of ` + "`[package]`" + ` or ` + "`[workspace.package]`" + ` when it is a github.com or gitlab.com project, whose issue tracker it then designates (` + "`…/issues`" + `, ` + "`…/-/issues`" + `) — the inference npm makes when it fills ` + "`bugs`" + ` in from ` + "`repository`" + `;
-   - ` + "`composer.json`" + ` — ` + "`support.issues`" + `.
+   - ` + "`composer.json`" + ` — ` + "`support.issues`" + `;
+   - ` + "`pom.xml`" + ` — ` + "`<issueManagement><url>`" + ` of the project (Maven's tracker element; SPEC's list is not called exhaustive).
    Values must be http(s) URLs.
 3. The forge has issues enabled (forge part): GitHub ` + "`has_issues`" + `, GitLab ` + "`issues_enabled`" + `; the forge's own issues are then the tracker.
 
@@ -112,7 +116,7 @@ func run(p *check.Pass) check.Result {
 			continue
 		}
 		switch strings.ToLower(path.Base(f)) {
-		case "package.json", "pyproject.toml", "cargo.toml", "composer.json":
+		case "package.json", "pyproject.toml", "cargo.toml", "composer.json", "pom.xml":
 			manifests = append(manifests, f)
 		}
 	}
@@ -250,8 +254,44 @@ func fromManifest(file, text string) (tr *Tracker, problems []string, err error)
 		return pyproject(file, text)
 	case "cargo.toml":
 		return cargo(file, text)
+	case "pom.xml":
+		return pomXML(file, text)
 	}
 	return nil, nil, nil
+}
+
+// pomXML reads Maven's <issueManagement><url> (google/gson names its
+// GitHub issues there): SPEC's list of package metadata is not called
+// exhaustive, and this is Maven's tracker element.
+func pomXML(file, text string) (*Tracker, []string, error) {
+	dec := xml.NewDecoder(strings.NewReader(text))
+	dec.Strict = false
+	var stack []string
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil, nil, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			stack = append(stack, t.Name.Local)
+			if len(stack) > 64 {
+				return nil, nil, errors.New("nested too deep")
+			}
+		case xml.EndElement:
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case xml.CharData:
+			// project > issueManagement > url, not a profile's.
+			if len(stack) == 3 && stack[0] == "project" && stack[1] == "issueManagement" && stack[2] == "url" {
+				return named(file, "<issueManagement><url>", string(t))
+			}
+		}
+	}
 }
 
 func packageJSON(file, text string) (*Tracker, []string, error) {
