@@ -398,6 +398,12 @@ func (e *eval) pipelines(set *pipeline.Set) {
 			job := &jobState{}
 			var carry *shellState
 			for _, st := range j.Steps {
+				if sc := cargoAction(st); sc != nil {
+					// actions-rs/cargo runs `cargo <command> <args>`.
+					e.script(sc, &shellState{site: sitePipeline, system: f.System, job: job,
+						layers: [][]pipeline.Var{f.Env, j.Env, st.Env}}, false)
+					continue
+				}
 				if st.Run == nil || len(st.Run.Parts) == 0 || j.Hidden && used[st.Run.Parts[0].Pos] {
 					continue
 				}
@@ -530,4 +536,20 @@ func envName(s string) bool {
 		}
 	}
 	return true
+}
+
+// cargoAction is the cargo command line an actions-rs/cargo step (or its
+// fork ClementTsang/cargo-action) runs — `cargo` with its command and args
+// inputs, at the step's line — or nil for any other step.
+func cargoAction(st *pipeline.Step) *pipeline.Script {
+	if st.Uses == nil || !(st.Uses.Is("actions-rs/cargo") || st.Uses.Is("clementtsang/cargo-action")) {
+		return nil
+	}
+	cmd, _ := st.Input("command")
+	if strings.TrimSpace(cmd) == "" || strings.ContainsAny(cmd, "$`") {
+		return nil
+	}
+	args, _ := st.Input("args")
+	line := strings.Join(strings.Fields("cargo "+cmd+" "+args), " ")
+	return &pipeline.Script{Parts: []pipeline.Text{{Pos: st.Uses.Pos, Value: line}}}
 }
