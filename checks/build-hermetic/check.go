@@ -141,6 +141,7 @@ func run(p *check.Pass) check.Result {
 // systems' files.
 var buildFileNames = []string{"go.mod", "package.json", "Cargo.toml", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "pom.xml",
 	"build.gradle", "build.gradle.kts", "Gemfile", "composer.json", "Package.swift", "conanfile.txt", "conanfile.py", "vcpkg.json",
+	"deno.json", "deno.jsonc", "jsr.json",
 	"Dockerfile", "Containerfile", "Makefile", "GNUmakefile", "CMakeLists.txt", "meson.build", "configure.ac", "build.zig", "BUILD", "BUILD.bazel"}
 
 // buildsAnything reports whether the repository holds anything that is

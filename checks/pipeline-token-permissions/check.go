@@ -21,13 +21,13 @@ var Check = &check.Check{
 
 A workflow (` + "`.github/workflows/*.y{a,}ml`" + `) is restricted when it has a top-level ` + "`permissions:`" + ` that is not ` + "`write-all`" + ` (` + "`read-all`" + `, ` + "`{}`" + ` or a mapping of scopes), or when every one of its jobs has its own ` + "`permissions:`" + `. In either case no job may ask for ` + "`permissions: write-all`" + `. A workflow whose only trigger is ` + "`workflow_call`" + ` is exempt: its caller grants its token. Each exempt workflow is reported as an informational finding at its ` + "`on:`" + ` line; it never makes the check fail.
 
-**pass** — every workflow that is not exempt is restricted (exempt workflows are listed as informational findings).
+**pass** — every workflow that is not exempt is restricted, and there is at least one (exempt workflows are listed as informational findings).
 
 **fail** — a workflow has neither a top-level ` + "`permissions:`" + ` other than ` + "`write-all`" + ` nor a ` + "`permissions:`" + ` on every job (one finding at its ` + "`on:`" + ` line naming the jobs without one), or a job asks for ` + "`write-all`" + ` (one finding at the job's line).
 
 **unknown** — no workflow fails, but a workflow could not be read or parsed, or the walk of the repository was cut short.
 
-**not-applicable** — the repository has no GitHub workflow.
+**not-applicable** — the repository has no GitHub workflow, or every workflow is exempt (nothing here grants a token).
 
 Details: ` + "`workflows`" + `, ` + "`restricted`" + ` (by top-level permissions or by every job), ` + "`exempt`" + ` and ` + "`unrestricted`" + ` (paths).`,
 	Remediation: "Give each workflow a top-level block that grants the least the token needs, for example `permissions:` followed by `  contents: read` (or `permissions: {}` when the token is not used), and widen it only in the jobs that need more (`permissions:` then `  contents: read` and `  pull-requests: write` under that job). Never use `permissions: write-all`. `zizmor` and `step-security/secure-repo` can propose the minimal scopes.",
@@ -130,8 +130,10 @@ func run(p *check.Pass) check.Result {
 			Reason: fmt.Sprintf("no workflow was seen with an unrestricted GITHUB_TOKEN, but %s", unseen)}
 	}
 	if len(d.Exempt) == d.Workflows {
-		return check.Result{Status: check.Passed, Details: d, Findings: infos,
-			Reason: fmt.Sprintf("every workflow is a reusable workflow (only `workflow_call`), exempt because its caller grants its GITHUB_TOKEN (%d workflows)", d.Workflows)}
+		// Nothing here grants a token: no evidence to pass on (SPEC §2),
+		// and the thing checked does not exist here.
+		return check.Result{Status: check.NotApplicable, Details: d, Findings: infos,
+			Reason: fmt.Sprintf("every workflow is a reusable workflow (only `workflow_call`), exempt because its caller grants its GITHUB_TOKEN (%d workflows): no workflow here grants a token", d.Workflows)}
 	}
 	return check.Result{Status: check.Passed, Details: d, Findings: infos,
 		Reason: fmt.Sprintf("every workflow restricts its GITHUB_TOKEN (%d by a top-level `permissions:`, %d on every job)%s", d.TopLevel, d.EveryJob, exempt)}
