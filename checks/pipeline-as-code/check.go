@@ -80,7 +80,7 @@ func run(p *check.Pass) check.Result {
 			parts = append(parts, fmt.Sprintf("%s (%d)", s, d.Counts[s]))
 		}
 		return check.Result{Status: check.Passed, Details: d,
-			Reason: fmt.Sprintf("%d pipeline definitions are in the repository: %s", len(defs), strings.Join(parts, ", "))}
+			Reason: fmt.Sprintf("%s in the repository: %s", map[bool]string{true: "1 pipeline definition is", false: fmt.Sprintf("%d pipeline definitions are", len(defs))}[len(defs) == 1], strings.Join(parts, ", "))}
 	}
 
 	if tree.Truncated {

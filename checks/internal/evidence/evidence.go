@@ -86,7 +86,7 @@ func Judge(p *check.Pass, set *pipeline.Set, found []pipeline.Evidence, d any, w
 		return check.Result{Status: check.NotApplicable, Details: d, Reason: "no pipeline builds or publishes an artifact"}
 	}
 	r := check.Result{Status: check.Failed, Details: d,
-		Reason: fmt.Sprintf("pipelines build or publish artifacts (%d steps) but none %s", len(pubs), w.None)}
+		Reason: fmt.Sprintf("pipelines build or publish artifacts (%d %s) but none %s", len(pubs), map[bool]string{true: "step", false: "steps"}[len(pubs) == 1], w.None)}
 	for _, e := range pubs {
 		r.Findings = append(r.Findings, check.Finding{Path: e.Path, Line: e.Line, Message: PublishMessage(e, w.Finding)})
 	}
