@@ -80,7 +80,9 @@ func claimed(p string) claim {
 	switch {
 	case strings.HasPrefix(base, "jenkinsfile.") || strings.HasSuffix(base, ".jenkinsfile"),
 		strings.HasPrefix(base, "dockerfile.") || strings.HasSuffix(base, ".dockerfile"),
-		strings.HasPrefix(base, "containerfile.") || strings.HasSuffix(base, ".containerfile"):
+		strings.HasPrefix(base, "dockerfile-") || strings.HasPrefix(base, "dockerfile_"),
+		strings.HasPrefix(base, "containerfile.") || strings.HasSuffix(base, ".containerfile"),
+		strings.HasPrefix(base, "containerfile-") || strings.HasPrefix(base, "containerfile_"):
 		return keep
 	case ext == ".mk" && len(base) > 3:
 		// Makefile fragments anywhere (build-locked-install).

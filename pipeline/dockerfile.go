@@ -277,7 +277,11 @@ func IsDockerfile(p string) bool {
 		return false
 	}
 	for _, n := range []string{"dockerfile", "containerfile"} {
-		if base == n || strings.HasPrefix(base, n+".") || strings.HasSuffix(base, "."+n) {
+		// Dockerfile, Dockerfile.alpine, app.dockerfile, and the
+		// Dockerfile-alpine / Dockerfile_test_x spellings (kaniko keeps a
+		// hundred Dockerfile_test_* files).
+		if base == n || strings.HasPrefix(base, n+".") || strings.HasSuffix(base, "."+n) ||
+			strings.HasPrefix(base, n+"-") || strings.HasPrefix(base, n+"_") {
 			return true
 		}
 	}
@@ -291,6 +295,10 @@ var notDockerfileExt = map[string]bool{
 	".md": true, ".go": true, ".py": true, ".js": true, ".ts": true, ".rs": true, ".java": true,
 	".rb": true, ".c": true, ".h": true, ".json": true, ".yaml": true, ".yml": true, ".toml": true,
 	".txt": true, ".rst": true, ".html": true, ".sum": true, ".mod": true, ".lock": true,
+	// Templates that generate Dockerfiles (docker-library's
+	// Dockerfile-linux.template, jq-templated) are not Dockerfiles.
+	".template": true, ".tmpl": true, ".tpl": true, ".j2": true, ".jinja": true, ".jinja2": true,
+	".erb": true, ".mustache": true, ".hbs": true, ".sh": true,
 }
 
 // Dockerfile returns the Dockerfile at p, or nil.

@@ -476,3 +476,18 @@ func FuzzDockerfile(f *testing.F) {
 		_ = d.Images()
 	})
 }
+
+// TestIsDockerfile: the names that are Dockerfiles, and those that only
+// look like one (programs, documents, templates that generate one).
+func TestIsDockerfile(t *testing.T) {
+	for p, want := range map[string]bool{
+		"Dockerfile": true, "build/Dockerfile.alpine": true, "app.dockerfile": true, "Containerfile": true,
+		"Dockerfile-alpine": true, "integration/dockerfiles/Dockerfile_test_arg_from_quotes": true, "Containerfile_dev": true,
+		"Dockerfile.md": false, "dockerfile.go": false, "Dockerfile-linux.template": false, "Dockerfile.j2": false,
+		".dockerignore": false, "Dockerfiles/README": false, "dockerfile_parser.go": false,
+	} {
+		if got := IsDockerfile(p); got != want {
+			t.Errorf("IsDockerfile(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ var Check = &check.Check{
 	Sources: []check.Source{check.Files},
 	Doc: `Every container image that the pipelines run, and every base image that a Dockerfile builds from, is pinned by digest (` + "`name:tag@sha256:<64 hex>`" + `), so that what runs is what was reviewed and a retagged image cannot slip in.
 
-What is looked at, in every pipeline file of the repository (whether or not it runs) and in every Dockerfile and Containerfile anywhere (` + "`Dockerfile`" + `, ` + "`Containerfile`" + `, ` + "`Dockerfile.*`" + `, ` + "`*.dockerfile`" + `, and the same for Containerfile):
+What is looked at, in every pipeline file of the repository (whether or not it runs) and in every Dockerfile and Containerfile anywhere (` + "`Dockerfile`" + `, ` + "`Containerfile`" + `, ` + "`Dockerfile.*`" + `, ` + "`Dockerfile-*`, `Dockerfile_*`, `*.dockerfile`" + `, and the same for Containerfile; not a template that generates one — ` + "`.template`, `.tmpl`, `.j2`" + ` …):
 
 - GitHub Actions: a job's ` + "`container:`" + ` and ` + "`services:`" + ` images, ` + "`uses: docker://…`" + ` steps, and the ` + "`runs.image: docker://…`" + ` of an ` + "`action.yml`" + `;
 - GitLab CI: ` + "`image:`" + ` and ` + "`services:`" + ` (string and ` + "`name:`" + ` forms, ` + "`default:`" + ` and ` + "`extends`" + ` applied; the image of a hidden template job is judged in the jobs that extend it, with their variables);
