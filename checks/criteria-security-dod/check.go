@@ -25,7 +25,7 @@ The templates are GitHub pull-request templates (` + "`pull_request_template.md`
 
 A template carries a security criterion when a task-list item (` + "`- [ ]`" + `, ` + "`* [ ]`" + `, ` + "`+ [ ]`" + ` or ` + "`1. [ ]`" + `, checked ` + "`[x]`" + ` too) or a heading (` + "`#`" + ` … ` + "`######`" + `, or a setext heading) contains one of the policy's ` + "`securityKeywords`" + ` as a case-insensitive substring. The defaults are ` + "`security`, `threat`, `secret`, `credential`, `vulnerab`, `cve`, `sast`, `sbom`, `privacy`, `sensitive`" + `.
 
-- Task items under a heading that matches ` + "`type of change`" + `, ` + "`types of changes`" + `, ` + "`change type`" + ` or ` + "`kind`" + ` (whole words, case-insensitive, singular or plural) are classifications, not criteria, and do not count. "Under" means in the heading's section: until the next heading of the same or a higher level. A paragraph that starts with bold text (` + "`**Type of change**`" + `, ` + "`**What kind of change does this PR introduce?** (check one)`" + `) is read as such a heading too, for the list that follows it; bold text never counts as a security heading itself.
+- Task items under a heading that matches ` + "`type of change`" + `, ` + "`types of changes`" + `, ` + "`change type`" + ` or ` + "`kind`" + ` (whole words, case-insensitive, singular or plural) are classifications, not criteria, and do not count. "Under" means that the item's nearest heading is such a heading: a subsection of its own (` + "`### Checklist`" + ` under ` + "`## Type of change`" + `) holds criteria again. A paragraph that starts with bold text (` + "`**Type of change**`" + `, ` + "`**What kind of change does this PR introduce?** (check one)`" + `) is read as such a heading too, for the list that follows it; bold text never counts as a security heading itself.
 - Only what the template shows as text is read: YAML front matter, HTML comments (` + "`<!-- … -->`" + `), fenced code blocks, link targets and bare URLs are left out. A task item's text runs over its continuation lines.
 
 **pass** — some template carries a criterion. Details: ` + "`template`" + `, ` + "`line`" + `, ` + "`keyword`" + `, ` + "`kind`" + ` (` + "`task`" + ` or ` + "`heading`" + `), ` + "`text`" + ` (the first match, templates in path order), and ` + "`templates`" + ` (every change-request template).
@@ -161,11 +161,12 @@ func Criterion(doc template.Doc, keywords []string) (m, classified *Match) {
 	return nil, classified
 }
 
+// classification returns the item's nearest heading when it is a
+// classification heading: a subsection of its own (`### Checklist` under
+// `## Type of change`) holds criteria again, as a reader takes it.
 func classification(under []template.Heading) *template.Heading {
-	for i := range under {
-		if classificationRE.MatchString(under[i].Text) {
-			return &under[i]
-		}
+	if n := len(under); n > 0 && classificationRE.MatchString(under[n-1].Text) {
+		return &under[n-1]
 	}
 	return nil
 }
