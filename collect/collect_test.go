@@ -167,6 +167,8 @@ func TestForge(t *testing.T) {
 		{"unknown host guesses", "", "", "https://example.org/a/b", gl, "gitlab", "guess"},
 		{"file remote guesses", "", "", "file:///srv/repo", gh, "github", "guess"},
 		{"sections mean gitlab", "", "", "", sections, "gitlab", "guess"},
+		{"a bare section means gitlab", "", "", "", snapshot.Tree{Files: []string{"CODEOWNERS"}, Contents: map[string]snapshot.Content{"CODEOWNERS": {Text: "[Backend]\n*.go @b\n"}}}, "gitlab", "guess"},
+		{"a character class is not a section", "", "", "", snapshot.Tree{Files: []string{".github/CODEOWNERS"}, Contents: map[string]snapshot.Content{".github/CODEOWNERS": {Text: "[abc].go @bob\n"}}}, "github", "guess"},
 		{"default github", "", "", "", gh, "github", "guess"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

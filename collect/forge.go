@@ -37,7 +37,10 @@ func RemoteHost(remote string) (host, repoPath string) {
 	return "", ""
 }
 
-var gitlabSection = regexp.MustCompile(`(?m)^[ \t]*\^?\[[^\]\n]+\]`)
+// A section header is the whole line but for an optional approval count
+// and default owners: `[Name]`, `^[Name][2] @owner`. `[abc].go @bob` is a
+// GitHub pattern with a character class, not a section.
+var gitlabSection = regexp.MustCompile(`(?m)^[ \t]*\^?\[[^\]\n]+\](?:\[[0-9]+\])?(?:[ \t]|$)`)
 
 // DecideForge chooses the forge of a repository (SPEC §3): the flag if
 // given; else the origin remote's host when it is github.com, gitlab.com
