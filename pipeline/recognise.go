@@ -555,8 +555,17 @@ func outputsPush(st *Step) bool {
 // owner, repository or path says "release") with an input that names files
 // to attach to the release.
 func releaseAssetAction(u *Ref, st *Step) bool {
-	if u == nil || u.Kind != RemoteRef || !strings.Contains(strings.ToLower(u.Name), "release") ||
-		strings.Contains(strings.ToLower(u.Name), "release-drafter") || strings.Contains(strings.ToLower(u.Name), "release-please") {
+	if u == nil || u.Kind != RemoteRef {
+		return false
+	}
+	name := strings.ToLower(u.Name)
+	// Actions that attach binaries to the release whatever their inputs
+	// are called (facebook/zstd: skx/github-action-publish-binaries).
+	if strings.Contains(name, "publish-binaries") || strings.Contains(name, "upload-release-asset") ||
+		strings.Contains(name, "upload-to-github-release") || strings.Contains(name, "upload-release-artifact") {
+		return true
+	}
+	if !strings.Contains(name, "release") || strings.Contains(name, "release-drafter") || strings.Contains(name, "release-please") {
 		return false
 	}
 	for _, in := range []string{"assets", "files", "artifacts", "asset_path", "asset-path", "file"} {
