@@ -722,6 +722,62 @@ func (w *shellWalker) call(st *syntax.Stmt, ce *syntax.CallExpr, nest int) {
 		return
 	}
 	w.out = append(w.out, c)
+	w.containerCommand(c, words)
+}
+
+// containerCommand adds, after a `docker run IMAGE CMD ARGS…` (or podman,
+// nerdctl), the command the container runs — `go build -trimpath …` in
+// controller-runtime's release Makefile — read like any other, `sh -c`
+// scripts included.
+func (w *shellWalker) containerCommand(c Command, words []string) {
+	if c.Image == "" || w.depth >= maxShellDepth || w.full() {
+		return
+	}
+	at := -1
+	for i, wd := range words {
+		if wd == "run" {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return
+	}
+	rest := words[at+1:]
+	img := -1
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		if a == "--" {
+			img = i + 1
+			break
+		}
+		if strings.HasPrefix(a, "-") {
+			if dockerRunValueFlags[a] {
+				i++
+			}
+			continue
+		}
+		img = i
+		break
+	}
+	if img < 0 || img+1 >= len(rest) {
+		return
+	}
+	inner := append([]string(nil), rest[img+1:]...)
+	if strings.HasPrefix(inner[0], "-") {
+		// Arguments to the image's entrypoint, not a command.
+		return
+	}
+	ic := Command{Pos: c.Pos, Dialect: c.Dialect, Text: clipText(strings.Join(inner, " "))}
+	script, ok := normalise(&ic, inner)
+	if !ok {
+		return
+	}
+	if script >= 0 {
+		w.out = append(w.out, shellCommands(Text{Pos: c.Pos, Value: inner[script]}, "", w.depth+1, w.vars)...)
+		return
+	}
+	w.out = append(w.out, ic)
 }
 
 // programVarRE matches a word that is only a variable: `$X`, `${X}` or

@@ -71,7 +71,8 @@ ${PREFIX}twine upload dist/*`,
 		{name: "sh -c and bash -c", src: `sh -c 'npm ci && npm test'
 bash -c "pip install -r requirements.txt"
 docker run --rm -v "$PWD:/src" golang:1.22 sh -c 'go test ./...'`,
-			want: []string{"10 npm ci", "10 npm test", "11 pip install -r requirements.txt", `12 docker run --rm -v $PWD:/src golang:1.22 sh -c go test ./...`}},
+			// The container's command is read too.
+			want: []string{"10 npm ci", "10 npm test", "11 pip install -r requirements.txt", `12 docker run --rm -v $PWD:/src golang:1.22 sh -c go test ./...`, "12 go test ./..."}},
 		{name: "github expressions", src: `echo "${{ github.event.issue.title }}"
 ${{ matrix.tool }} --version
 gh release upload ${{ github.ref_name }} dist/*`,
