@@ -121,7 +121,10 @@ func parseGradle(s string) declared {
 		}
 		body := code[j+1 : min(k, len(code))]
 		for _, l := range strings.Split(body, "\n") {
-			if strings.TrimSpace(l) != "" {
+			// Another project of the build (`implementation(project(":moshi"))`,
+			// `api(projects.core)`) or local files are not external
+			// dependencies (SPEC: a manifest counts with at least one).
+			if strings.TrimSpace(l) != "" && !gradleInternalRE.MatchString(l) {
 				d.deps++
 			}
 		}
@@ -133,6 +136,10 @@ func parseGradle(s string) declared {
 }
 
 var gemRE = regexp.MustCompile(`^gem[\s(]`)
+
+// gradleInternalRE matches a dependency line whose notation is another
+// project of the build or local files.
+var gradleInternalRE = regexp.MustCompile(`^\s*[A-Za-z_][A-Za-z0-9_]*\s*\(?\s*(?:(?:platform|enforcedPlatform|testFixtures)\s*\(\s*)?(?:project\s*[\(\s]|projects\.|files\s*\(|fileTree\s*\()`)
 
 // parseGemfile counts the gems of a Gemfile's `gem` lines, once each: a
 // gem named in both branches of an if/else is one dependency.

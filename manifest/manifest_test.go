@@ -167,6 +167,9 @@ func TestCodeFormats(t *testing.T) {
 		{"gradle comment only", parseGradle, "dependencies {\n  // implementation 'a:b:1'\n  /* x */\n}\n", 0, 0},
 		{"gradle string braces", parseGradle, "def s = \"dependencies {\"\ndependencies { }\n", 0, 0},
 		{"gradle one line", parseGradle, "dependencies { classpath 'x:y:1' }", 1, 1},
+		// square/moshi's extra test module: only another project of the build.
+		{"gradle project deps only", parseGradle, "dependencies {\n  implementation(project(\":moshi\"))\n  testImplementation(projects.core)\n  api project(':x')\n  implementation(platform(project(\":bom\")))\n  implementation files('libs/a.jar')\n}\n", 0, 2},
+		{"gradle mixed", parseGradle, "dependencies {\n  implementation(project(\":moshi\"))\n  implementation(\"com.squareup.okio:okio:3.9.0\")\n}\n", 1, 2},
 		{"gemfile", parseGemfile, "source 'https://rubygems.org'\n# gem 'x'\ngem('rails')\n  gem \"rspec\"\ngems = 1\n", 2, 3},
 		// rack's Gemfile names rdoc in both branches of an if/else: one gem.
 		{"gemfile if/else", parseGemfile, "if RUBY_VERSION < '3'\n  gem 'rdoc', '< 6'\nelse\n  gem 'rdoc'\nend\ngem 'minitest', '~> 5'\n", 2, 2},

@@ -304,6 +304,16 @@ func (e *eval) judgePip(c pipeline.Command, s *shellState, tool string, args []s
 				}
 				i++
 			}
+		case a == "--group" || strings.HasPrefix(a, "--group="):
+			// pip 25.1+: install a pyproject.toml dependency group, as
+			// declared (psf/black's workflows): the project's own
+			// dependencies, unpinned, like `pip install .`.
+			g := strings.TrimPrefix(a, "--group=")
+			if a == "--group" && i+1 < len(rest) {
+				g = rest[i+1]
+				i++
+			}
+			local = append(local, "--group "+g)
 		case strings.HasPrefix(a, "--editable="):
 			if v := a[len("--editable="):]; localPath(v, true) {
 				local = append(local, "-e "+v)

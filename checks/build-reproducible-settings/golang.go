@@ -533,8 +533,17 @@ func goEval(set *pipeline.Set, tree snapshot.Tree, sites []site, vars []pipeline
 			}
 		}
 	}
+	// A goreleaser run builds Go unless every configuration skips its
+	// builds (gin-gonic/gin: `builds: - skip: true`, a release of notes
+	// only) and takes nothing from elsewhere.
+	buildsGo := len(configs) == 0
+	for _, cfg := range configs {
+		if len(cfg.builds) > 0 || len(cfg.external) > 0 {
+			buildsGo = true
+		}
+	}
 	for _, s := range sites {
-		if s.where != "script" && s.cmd.Name == "goreleaser" && goreleaserRuns(s.cmd.Args) {
+		if buildsGo && s.where != "script" && s.cmd.Name == "goreleaser" && goreleaserRuns(s.cmd.Args) {
 			e.present = true
 			if len(configs) == 0 {
 				e.missing = append(e.missing, check.Finding{Path: s.cmd.Path, Line: s.cmd.Line,
@@ -551,7 +560,7 @@ func goEval(set *pipeline.Set, tree snapshot.Tree, sites []site, vars []pipeline
 				if !st.Uses.Is("goreleaser/goreleaser-action") {
 					continue
 				}
-				if args, _ := st.Input("args"); !goreleaserRuns(strings.Fields(args)) {
+				if args, _ := st.Input("args"); !buildsGo || !goreleaserRuns(strings.Fields(args)) {
 					continue
 				}
 				e.present = true
