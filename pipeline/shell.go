@@ -1277,7 +1277,13 @@ func progName(w string) string {
 	if m := prefixVarRE.FindStringSubmatch(w); m != nil {
 		w = m[1]
 	}
-	return strings.TrimSuffix(w, ".exe")
+	w = strings.TrimSuffix(w, ".exe")
+	// tonistiigi/xx's cross-compiling wrapper runs go with the target's
+	// settings (fluxcd's Dockerfiles: `xx-go build -trimpath …`).
+	if w == "xx-go" {
+		w = "go"
+	}
+	return w
 }
 
 // prefixVarRE: `${NAME}tool` (braces: in `$NAMEtool` the shell reads

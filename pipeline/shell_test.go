@@ -65,9 +65,10 @@ find . -name '*.sh' | xargs -0 -n1 shellcheck -x
 nohup stdbuf -oL cosign sign img &
 time -p cargo test
 grep _ tools.go | xargs -tI % go build -modfile=go.mod -o bin %
-${PREFIX}twine upload dist/*`,
+${PREFIX}twine upload dist/*
+xx-go build -trimpath -o /out/manager .`,
 			want: []string{"10 go build", "11 semgrep scan", "12 find . -name *.sh", "12 shellcheck -x", "13 cosign sign img", "14 cargo test",
-				"15 grep _ tools.go", "15 go build -modfile=go.mod -o bin %", "16 twine upload dist/*"}},
+				"15 grep _ tools.go", "15 go build -modfile=go.mod -o bin %", "16 twine upload dist/*", "17 go build -trimpath -o /out/manager ."}},
 		{name: "sh -c and bash -c", src: `sh -c 'npm ci && npm test'
 bash -c "pip install -r requirements.txt"
 docker run --rm -v "$PWD:/src" golang:1.22 sh -c 'go test ./...'`,
