@@ -57,6 +57,32 @@ func topLevel(s string) (map[string]member, error) {
 	return out, nil
 }
 
+// npmExternal returns the names of a package.json dependency section
+// that are external: not `file:`, `link:`, `portal:` or `workspace:`
+// specifiers, which name a directory of the repository (axios's test
+// modules depend on `file:../../..`), not a package to lock.
+func npmExternal(raw json.RawMessage, name string) ([]string, error) {
+	keys, err := objectKeys(raw, name)
+	if err != nil || len(keys) == 0 {
+		return keys, err
+	}
+	var specs map[string]any
+	if json.Unmarshal(raw, &specs) != nil {
+		return keys, nil
+	}
+	var out []string
+	for _, k := range keys {
+		if v, ok := specs[k].(string); ok {
+			lv := strings.ToLower(strings.TrimSpace(v))
+			if strings.HasPrefix(lv, "file:") || strings.HasPrefix(lv, "link:") || strings.HasPrefix(lv, "portal:") || strings.HasPrefix(lv, "workspace:") {
+				continue
+			}
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
 // objectKeys returns the keys of a JSON object value; null and an empty
 // array count as no keys.
 func objectKeys(raw json.RawMessage, name string) ([]string, error) {
@@ -94,6 +120,11 @@ var npmSections = []string{"dependencies", "devDependencies", "optionalDependenc
 // parsePackageJSON reads a package.json: its dependencies, and the
 // workspaces it defines (nil when none).
 func parsePackageJSON(s string) (declared, *wsDef, error) {
+	if strings.TrimSpace(s) == "" {
+		// An empty file (a test fixture, nvm's mock project dirs) declares
+		// nothing: not a manifest, not a parse error.
+		return declared{}, nil, nil
+	}
 	top, err := topLevel(s)
 	if err != nil {
 		return declared{}, nil, err
@@ -104,7 +135,7 @@ func parsePackageJSON(s string) (declared, *wsDef, error) {
 		if !ok {
 			continue
 		}
-		keys, err := objectKeys(m.raw, sec)
+		keys, err := npmExternal(m.raw, sec)
 		if err != nil {
 			return declared{}, nil, err
 		}

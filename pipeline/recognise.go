@@ -144,7 +144,10 @@ func RemotePublishingWorkflow(u *Ref) bool {
 			return false
 		}
 	}
-	return strings.Contains(base, "goreleaser") || strings.Contains(base, "publish") || strings.Contains(base, "release")
+	// Only names that say what SPEC's exhaustive list names: goreleaser, or
+	// a publish. A bare "release" (sigstore's reusable-release.yml: tags,
+	// notes) says too little — two hand labellers read it as nothing.
+	return strings.Contains(base, "goreleaser") || strings.Contains(base, "publish")
 }
 
 // KonfluxLabel is the prefix of the labels that make a `.tekton/`
