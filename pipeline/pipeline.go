@@ -104,6 +104,8 @@ type Set struct {
 	wanted sync.Map // path → true
 
 	once        sync.Once
+	pcOnce      sync.Once
+	pcProv      bool
 	provenance  []Evidence
 	attestation []Evidence
 	undecided   []Evidence

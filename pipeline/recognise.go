@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"cmp"
+	"encoding/json"
 	"path"
 	"regexp"
 	"slices"
@@ -268,6 +269,9 @@ func (rc *recogniser) job(j *Job) {
 				// It runs its `publish:` command (`changeset publish`,
 				// `pnpm release`) when no changeset is pending.
 				rc.pub = append(rc.pub, e("npm-publish"))
+				if rc.set.publishConfigProvenance() {
+					rc.prov = append(rc.prov, e("npm-provenance"))
+				}
 			case u.Is("release-plz/action") && releasePlzPublishes(st):
 				rc.pub = append(rc.pub, e("cargo-publish"))
 			case u.Is("js-devtools/npm-publish"):
@@ -298,7 +302,7 @@ func (rc *recogniser) job(j *Job) {
 				rc.att = append(rc.att, e("ssdf-attest"))
 			case npmPublish(c):
 				rc.pub = append(rc.pub, e("npm-publish"))
-				if npmProvenance(c) {
+				if npmProvenance(c) || rc.set.publishConfigProvenance() {
 					rc.prov = append(rc.prov, e("npm-provenance"))
 				}
 			case dockerPush(c):
@@ -584,4 +588,39 @@ func releaseAssetAction(u *Ref, st *Step) bool {
 func releasePlzPublishes(st *Step) bool {
 	v, ok := st.Input("command")
 	return !ok || strings.TrimSpace(v) == "" || strings.TrimSpace(v) == "release"
+}
+
+// publishConfigProvenance reports whether the repository's published
+// npm packages ask for provenance in package.json — `"publishConfig":
+// {"provenance": true}`, npm's documented equivalent of `npm publish
+// --provenance` (sigstore-js sets it on every published package): every
+// package.json that is not private and names a package sets it, and at
+// least one does.
+func (s *Set) publishConfigProvenance() bool {
+	s.pcOnce.Do(func() {
+		published, withProv := 0, 0
+		for p, c := range s.tree.Contents {
+			if !strings.EqualFold(path.Base(p), "package.json") || c.Skipped != "" {
+				continue
+			}
+			var pj struct {
+				Name          string `json:"name"`
+				Private       bool   `json:"private"`
+				PublishConfig struct {
+					Provenance any `json:"provenance"`
+				} `json:"publishConfig"`
+			}
+			if json.Unmarshal([]byte(c.Text), &pj) != nil || pj.Private || pj.Name == "" {
+				continue
+			}
+			published++
+			if v, ok := pj.PublishConfig.Provenance.(bool); ok && v {
+				withProv++
+			} else if v, ok := pj.PublishConfig.Provenance.(string); ok && isTrue(v) {
+				withProv++
+			}
+		}
+		s.pcProv = published > 0 && withProv == published
+	})
+	return s.pcProv
 }

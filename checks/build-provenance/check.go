@@ -25,7 +25,7 @@ The recognisers are exhaustive (` + "`mechanism`" + ` in the details):
 - ` + "`konflux`" + ` — a ` + "`.tekton/`" + ` PipelineRun with an ` + "`appstudio.openshift.io/*`" + ` label: Konflux builds it and Tekton Chains signs its provenance;
 - ` + "`gitlab-artifacts-metadata`" + ` — GitLab ` + "`RUNNER_GENERATE_ARTIFACTS_METADATA: \"true\"`" + ` in the global or a job's ` + "`variables:`" + `;
 - ` + "`witness`" + ` — ` + "`witness run`" + `, or the witness-run-action;
-- ` + "`npm-provenance`" + ` — ` + "`npm publish --provenance`" + ` (also through ` + "`pnpm publish --provenance`" + ` or ` + "`yarn npm publish --provenance`" + `, or JS-DevTools/npm-publish with ` + "`provenance: true`" + `, which runs it); ` + "`NPM_CONFIG_PROVENANCE`" + ` alone does not count;
+- ` + "`npm-provenance`" + ` — ` + "`npm publish --provenance`" + ` (also through ` + "`pnpm publish --provenance`" + ` or ` + "`yarn npm publish --provenance`" + `, or JS-DevTools/npm-publish with ` + "`provenance: true`" + `, which runs it), or an npm publication where every published ` + "`package.json`" + ` (named, not private) sets ` + "`\"publishConfig\": {\"provenance\": true}`" + ` — npm's documented equivalent of the flag; ` + "`NPM_CONFIG_PROVENANCE`" + ` alone does not count;
 - ` + "`docker-provenance-cosign`" + ` — ` + "`docker/build-push-action`" + ` with a ` + "`provenance:`" + ` input other than ` + "`false`" + `, when the same job also signs the image with ` + "`cosign sign`" + `.
 
 Only pipelines that run in this repository count: a reusable workflow of this repository counts only when a workflow of this repository calls it (likewise a local composite action, a Tekton Task a run refers to, a GitLab hidden job through the jobs that extend it).
