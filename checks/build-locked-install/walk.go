@@ -251,7 +251,12 @@ func (e *eval) script(sc *pipeline.Script, s *shellState, perPart bool) {
 	if sc == nil {
 		return
 	}
-	cmds := sc.Commands()
+	e.commands(sc, sc.Commands(), s, perPart)
+}
+
+// commands judges cmds, the commands of sc (or, for a pipeline step, those
+// it runs, the repository scripts it invokes followed), in the shell s.
+func (e *eval) commands(sc *pipeline.Script, cmds []pipeline.Command, s *shellState, perPart bool) {
 	ends := make([]int, len(sc.Parts))
 	for i, p := range sc.Parts {
 		ends[i] = p.Line + strings.Count(p.Value, "\n")
@@ -417,7 +422,10 @@ func (e *eval) pipelines(set *pipeline.Set) {
 				if f.System == pipeline.GitLabCI && st.Name == "script" && carry != nil {
 					s.dir, s.dirLost, s.exports = carry.dir, carry.dirLost, carry.exports
 				}
-				e.script(st.Run, s, false)
+				// A step runs the repository scripts it invokes too
+				// (encode/starlette: `scripts/install` → `pip install -r
+				// requirements.txt`), as build-provenance reads them.
+				e.commands(st.Run, set.Followed(st.Run), s, false)
 				carry = nil
 				if f.System == pipeline.GitLabCI && st.Name == "before_script" {
 					carry = s
