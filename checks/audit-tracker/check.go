@@ -37,7 +37,7 @@ The evidence, in this order:
 2. Package metadata at the root names one (SPEC §3 names paths from the root unless it says "anywhere"; the package metadata of a monorepo's members is not read):
    - ` + "`package.json`" + ` — ` + "`bugs`" + `, a URL string or an object with a ` + "`url`" + ` (an object with only an ` + "`email`" + ` names a mailbox, not a tracker);
    - ` + "`pyproject.toml`" + ` — a ` + "`[project.urls]`" + ` entry (or Poetry's ` + "`[tool.poetry.urls]`" + `, which becomes the same metadata) whose label, normalised as PEP 753 does (lower case, spaces and punctuation removed), is ` + "`issues`, `issue`, `issuetracker`, `bugs`, `bug`, `bugtracker`, `bugreports`, `bugreport`" + ` or ` + "`tracker`" + `, or ends in ` + "`issues`, `issuetracker`, `bugs`, `bugtracker`, `bugreports`" + ` or ` + "`bugreport`" + ` — so "Issues", "Bug Tracker", "Bug Reports", "issue-tracker", "GitHub: issues" all count;
-   - ` + "`Cargo.toml`" + ` — Cargo has no tracker key. A ` + "`[package.metadata]`" + ` entry (or one table below it) with one of the labels above counts first; otherwise ` + "`repository`" + ` of ` + "`[package]`" + ` or ` + "`[workspace.package]`" + ` when it is a github.com or gitlab.com project, whose issue tracker it then designates (` + "`…/issues`" + `, ` + "`…/-/issues`" + `) — the inference npm makes when it fills ` + "`bugs`" + ` in from ` + "`repository`" + `;
+   - ` + "`Cargo.toml`" + ` — Cargo has no tracker key: a ` + "`[package.metadata]`" + ` entry (or one table below it) with one of the labels above. ` + "`repository`" + ` says where the code lives, not which tracker is the system of record, and designates nothing;
    - ` + "`composer.json`" + ` — ` + "`support.issues`" + `;
    - ` + "`pom.xml`" + ` — ` + "`<issueManagement><url>`" + ` of the project (Maven's tracker element; SPEC's list is not called exhaustive).
    Values must be http(s) URLs.
@@ -143,12 +143,7 @@ func run(p *check.Pass) check.Result {
 			findings = append(findings, check.Finding{Path: f, Message: m})
 		}
 		if tr != nil {
-			reason := fmt.Sprintf("%s names the issue tracker %s (%s)", f, tr.URL, tr.Key)
-			if strings.HasSuffix(tr.Key, "] repository") {
-				// Inferred, not written: say so.
-				reason = fmt.Sprintf("%s names the project's repository (%s), whose issue tracker %s it designates", f, tr.Key, tr.URL)
-			}
-			return check.Result{Status: check.Passed, Reason: reason, Details: details{Tracker: *tr}}
+			return check.Result{Status: check.Passed, Reason: fmt.Sprintf("%s names the issue tracker %s (%s)", f, tr.URL, tr.Key), Details: details{Tracker: *tr}}
 		}
 	}
 
@@ -405,44 +400,10 @@ func cargo(file, text string) (*Tracker, []string, error) {
 			}
 		}
 	}
-	// The issue tracker of the forge project that repository names.
-	for _, t := range [][]string{{"package"}, {"workspace", "package"}} {
-		repo, ok := dig(m, append(t, "repository")...).(string)
-		if !ok {
-			continue
-		}
-		if tr := forgeTracker(repo); tr != nil {
-			tr.Source, tr.Key = file, "["+strings.Join(t, ".")+"] repository"
-			return tr, problems, nil
-		}
-	}
+	// `repository` says where the code lives, not which tracker is the
+	// system of record: it designates nothing (hand labels of zoxide and
+	// mio read it so; package.json's repository is not read either).
 	return nil, problems, nil
-}
-
-// forgeTracker returns the issue tracker of a github.com or gitlab.com
-// project URL, or nil.
-func forgeTracker(repo string) *Tracker {
-	u, err := url.Parse(strings.TrimSpace(repo))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil
-	}
-	segs := strings.FieldsFunc(strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), ".git"), func(r rune) bool { return r == '/' })
-	switch strings.ToLower(strings.TrimPrefix(u.Hostname(), "www.")) {
-	case "github.com":
-		if len(segs) < 2 {
-			return nil
-		}
-		return &Tracker{Kind: "github", URL: "https://github.com/" + segs[0] + "/" + strings.TrimSuffix(segs[1], ".git") + "/issues"}
-	case "gitlab.com":
-		if i := slices.Index(segs, "-"); i >= 0 {
-			segs = segs[:i]
-		}
-		if len(segs) < 2 {
-			return nil
-		}
-		return &Tracker{Kind: "gitlab", URL: "https://gitlab.com/" + strings.Join(segs, "/") + "/-/issues"}
-	}
-	return nil
 }
 
 // named checks that value is a usable tracker URL.
