@@ -54,8 +54,8 @@ func parseCargo(s string) (declared, *wsDef, error) {
 		if err != nil {
 			return declared{}, nil, err
 		}
-		if len(t) > 0 {
-			d.deps += len(t)
+		if n := cargoExternal(t); n > 0 {
+			d.deps += n
 			if ln := tomlLine(s, sec, ""); ln > 0 && (d.line == 0 || ln < d.line) {
 				d.line = ln + 1
 			}
@@ -69,7 +69,7 @@ func parseCargo(s string) (declared, *wsDef, error) {
 		tt, _ := tv.(map[string]any)
 		for _, sec := range cargoSections {
 			if t, ok := tt[sec].(map[string]any); ok {
-				d.deps += len(t)
+				d.deps += cargoExternal(t)
 			}
 		}
 	}
@@ -136,6 +136,26 @@ func parseGradle(s string) declared {
 }
 
 var gemRE = regexp.MustCompile(`^gem[\s(]`)
+
+// cargoExternal counts a Cargo dependency table's external entries: a
+// `{ path = … }` without a version, git or registry is a crate of the
+// repository (dtolnay/anyhow's tests/crate), not a dependency to lock.
+func cargoExternal(t map[string]any) int {
+	n := 0
+	for _, v := range t {
+		if dep, ok := v.(map[string]any); ok {
+			_, path := dep["path"]
+			_, ver := dep["version"]
+			_, git := dep["git"]
+			_, reg := dep["registry"]
+			if path && !ver && !git && !reg {
+				continue
+			}
+		}
+		n++
+	}
+	return n
+}
 
 // gradleInternalRE matches a dependency line whose notation is another
 // project of the build or local files.

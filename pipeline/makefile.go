@@ -627,6 +627,12 @@ func (m *Makefile) reference(name string, depth int, active map[string]bool, bud
 		if m := shellWhichRE.FindStringSubmatch(name); m != nil {
 			return m[1]
 		}
+		// `$(foreach dir,$(DIRS),(cd $(dir) && go test ./...) &&)`
+		// (uber-go/zap): the text is what runs, once per word; its loop
+		// variable stays a variable.
+		if body, ok := foreachText(name); ok && depth < maxMakeExpand {
+			return m.expand(body, depth+1, active, budget)
+		}
 		return makeMask
 	}
 	if name == "MAKE" {
@@ -645,6 +651,41 @@ func (m *Makefile) reference(name string, depth int, active map[string]bool, bud
 	}
 	*budget -= len(v.value)
 	return m.expand(v.value, depth+1, next, budget)
+}
+
+// foreachText returns the text of a `foreach VAR,LIST,TEXT` call with
+// VAR's references turned into the shell variable ${VAR}.
+func foreachText(call string) (string, bool) {
+	rest, ok := strings.CutPrefix(call, "foreach ")
+	if !ok {
+		return "", false
+	}
+	// Split at the first two commas outside parentheses or braces.
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(rest) && len(parts) < 2; i++ {
+		switch rest[i] {
+		case '(', '{':
+			depth++
+		case ')', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, rest[start:i])
+				start = i + 1
+			}
+		}
+	}
+	if len(parts) != 2 {
+		return "", false
+	}
+	v := strings.TrimSpace(parts[0])
+	if !plainMakeName(v) {
+		return "", false
+	}
+	text := rest[start:]
+	text = strings.ReplaceAll(text, "$("+v+")", "${"+v+"}")
+	return text, true
 }
 
 var shellWhichRE = regexp.MustCompile(`^shell\s+(?:which|command\s+-v)\s+([A-Za-z0-9_.+-]+)\s*$`)
