@@ -429,7 +429,7 @@ func (p *parser) cover(pf *parsed) *Manifest {
 		return p.coverBeside(m, dir, "conan.lock")
 	case moduleBazel:
 		m.Fix = "bazel mod deps --lockfile_mode=update"
-		return p.coverBeside(m, dir, "module.bazel.lock")
+		return p.coverBeside(m, dir, "MODULE.bazel.lock")
 	case requirementsTxt:
 		if pf.self {
 			m.Status, m.Lock = Pass, pf.path

@@ -403,6 +403,12 @@ func (e *eval) pipelines(set *pipeline.Set) {
 			job := &jobState{}
 			var carry *shellState
 			for _, st := range j.Steps {
+				if sc := pnpmSetupInstall(st); sc != nil {
+					// pnpm/action-setup with run_install runs `pnpm install`.
+					e.script(sc, &shellState{site: sitePipeline, system: f.System, job: job,
+						layers: [][]pipeline.Var{f.Env, j.Env, st.Env}}, false)
+					continue
+				}
 				if sc := cargoAction(st); sc != nil {
 					// actions-rs/cargo runs `cargo <command> <args>`.
 					e.script(sc, &shellState{site: sitePipeline, system: f.System, job: job,
@@ -559,5 +565,27 @@ func cargoAction(st *pipeline.Step) *pipeline.Script {
 	}
 	args, _ := st.Input("args")
 	line := strings.Join(strings.Fields("cargo "+cmd+" "+args), " ")
+	return &pipeline.Script{Parts: []pipeline.Text{{Pos: st.Uses.Pos, Value: line}}}
+}
+
+// pnpmSetupInstall is the `pnpm install` a pnpm/action-setup step runs
+// when its run_install input asks for one (vercel/ms installs only that
+// way): `true`, or an object or list whose args are passed on.
+func pnpmSetupInstall(st *pipeline.Step) *pipeline.Script {
+	if st.Uses == nil || !st.Uses.Is("pnpm/action-setup") {
+		return nil
+	}
+	v, ok := st.Input("run_install")
+	v = strings.TrimSpace(v)
+	if !ok || v == "" || strings.EqualFold(v, "false") || strings.Contains(v, "$") {
+		return nil
+	}
+	line := "pnpm install"
+	for _, f := range []string{"--no-frozen-lockfile", "--frozen-lockfile=false", "--frozen-lockfile"} {
+		if strings.Contains(v, f) {
+			line += " " + f
+			break
+		}
+	}
 	return &pipeline.Script{Parts: []pipeline.Text{{Pos: st.Uses.Pos, Value: line}}}
 }
