@@ -62,17 +62,14 @@ func topLevel(s string) (map[string]member, error) {
 // specifiers, which name a directory of the repository (axios's test
 // modules depend on `file:../../..`), not a package to lock.
 func npmExternal(raw json.RawMessage, name string) ([]string, error) {
-	keys, err := objectKeys(raw, name)
-	if err != nil || len(keys) == 0 {
-		return keys, err
-	}
-	var specs map[string]any
-	if json.Unmarshal(raw, &specs) != nil {
-		return keys, nil
+	keys, specs, err := objectEntries(raw, name)
+	if err != nil {
+		return nil, err
 	}
 	var out []string
-	for _, k := range keys {
-		if v, ok := specs[k].(string); ok {
+	for i, k := range keys {
+		var v string
+		if json.Unmarshal(specs[i], &v) == nil {
 			lv := strings.ToLower(strings.TrimSpace(v))
 			if strings.HasPrefix(lv, "file:") || strings.HasPrefix(lv, "link:") || strings.HasPrefix(lv, "portal:") || strings.HasPrefix(lv, "workspace:") {
 				continue
@@ -86,32 +83,40 @@ func npmExternal(raw json.RawMessage, name string) ([]string, error) {
 // objectKeys returns the keys of a JSON object value; null and an empty
 // array count as no keys.
 func objectKeys(raw json.RawMessage, name string) ([]string, error) {
+	keys, _, err := objectEntries(raw, name)
+	return keys, err
+}
+
+// objectEntries returns the keys of a JSON object value and their raw
+// values, in order, in one pass; null and an empty array count as none.
+func objectEntries(raw json.RawMessage, name string) ([]string, []json.RawMessage, error) {
 	t := bytes.TrimSpace(raw)
 	if len(t) == 0 || string(t) == "null" || string(bytes.Join(bytes.Fields(t), nil)) == "[]" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(t))
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("%s is not an object", name)
+		return nil, nil, fmt.Errorf("%s is not an object", name)
 	}
 	var keys []string
+	var vals []json.RawMessage
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		k, _ := tok.(string)
-		keys = append(keys, k)
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, err
 		}
+		keys, vals = append(keys, k), append(vals, v)
 	}
-	return keys, nil
+	return keys, vals, nil
 }
 
 // npmSections are the package.json sections that make it count (SPEC §3).

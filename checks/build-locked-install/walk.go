@@ -403,14 +403,7 @@ func (e *eval) pipelines(set *pipeline.Set) {
 			job := &jobState{}
 			var carry *shellState
 			for _, st := range j.Steps {
-				if sc := pnpmSetupInstall(st); sc != nil {
-					// pnpm/action-setup with run_install runs `pnpm install`.
-					e.script(sc, &shellState{site: sitePipeline, system: f.System, job: job,
-						layers: [][]pipeline.Var{f.Env, j.Env, st.Env}}, false)
-					continue
-				}
-				if sc := cargoAction(st); sc != nil {
-					// actions-rs/cargo runs `cargo <command> <args>`.
+				if sc := actionInstall(st); sc != nil {
 					e.script(sc, &shellState{site: sitePipeline, system: f.System, job: job,
 						layers: [][]pipeline.Var{f.Env, j.Env, st.Env}}, false)
 					continue
@@ -550,6 +543,15 @@ func envName(s string) bool {
 		}
 	}
 	return true
+}
+
+// actionInstall is the install command line an action step runs on its
+// own (actions-rs/cargo, pnpm/action-setup's run_install), or nil.
+func actionInstall(st *pipeline.Step) *pipeline.Script {
+	if sc := cargoAction(st); sc != nil {
+		return sc
+	}
+	return pnpmSetupInstall(st)
 }
 
 // cargoAction is the cargo command line an actions-rs/cargo step (or its
